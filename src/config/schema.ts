@@ -1,0 +1,111 @@
+import { METHODS } from 'node:http';
+import { z } from 'zod';
+
+/**
+ * The one source of truth for the config file. The TypeScript types, the defaults,
+ * the JSON Schema shipped for editors (schema/pinpoint.schema.json) and docs/config.md
+ * are all generated from it (src/config/generate.ts).
+ *
+ * Objects are strict: an unknown key is an error, never silently ignored.
+ * `prefault({})` makes zod apply the inner defaults when a whole section is omitted.
+ */
+
+const Listen = (port: number) =>
+  z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1').describe('Address to bind.'),
+      port: z.number().int().min(0).max(65535).default(port).describe('TCP port (0 picks a free one).'),
+    })
+    .prefault({});
+
+const Upstream = z.strictObject({
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'an upstream url is scheme://host[:port] with no path, e.g. http://127.0.0.1:9000')
+    .describe('Base URL of one upstream server.'),
+  weight: z.number().int().min(1).max(1000).default(1).describe('Relative share of traffic (weighted round-robin).'),
+});
+
+const Service = z.strictObject({
+  upstreams: z.array(Upstream).min(1).describe('Servers of this service.'),
+  timeouts: z
+    .strictObject({
+      connectMs: z.number().int().positive().default(2000).describe('Time to open a TCP connection (504 when it runs out).'),
+      headersMs: z.number().int().positive().default(30000).describe('Time until the upstream sends its response headers (504).'),
+      bodyMs: z.number().int().positive().default(30000).describe('Longest silence while the upstream sends its body.'),
+    })
+    .prefault({}),
+  health: z
+    .strictObject({
+      failures: z.number().int().min(1).default(3).describe('Consecutive failures that eject an upstream.'),
+      cooldownMs: z.number().int().positive().default(10000).describe('How long an ejected upstream is left out.'),
+    })
+    .prefault({}),
+  connections: z.number().int().min(1).default(128).describe('Connection pool size per upstream.'),
+  idempotentRetries: z
+    .number()
+    .int()
+    .min(0)
+    .max(3)
+    .default(1)
+    .describe('Retries on another upstream for GET/HEAD/OPTIONS when the connection failed before any byte was sent. POST and other non-idempotent methods are never retried.'),
+});
+
+const HttpMethod = z.enum(METHODS as [string, ...string[]]);
+
+const Route = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a route id is letters, digits, _ . - ').describe('Stable id, shown in decisions.'),
+  service: z.string().describe('Name of the service (under services:) that serves this route.'),
+  paths: z
+    .array(z.string().startsWith('/', 'a path starts with /'))
+    .min(1)
+    .describe('Path patterns: /orders, /orders/:id, /static/*.'),
+  methods: z.array(HttpMethod).min(1).optional().describe('Methods allowed; absent means every method. GET implies HEAD.'),
+  hosts: z.array(z.string().min(1)).min(1).optional().describe('Host names this route answers for; absent means any host.'),
+  version: z.string().min(1).optional().describe('Only requests whose version header (gateway.versionHeader) equals this value.'),
+  stripPrefix: z.string().startsWith('/').optional().describe('Removed from the path before it is sent upstream (for /v2/... versioning).'),
+});
+
+export const ConfigSchema = z.strictObject({
+  gateway: z
+    .strictObject({
+      listen: Listen(8080),
+      errorTypeBase: z
+        .string()
+        .url()
+        .default('https://pinpoint.dev/errors/')
+        .describe('Base of the `type` URL of problem responses; point it at your own docs.'),
+      versionHeader: z.string().default('x-api-version').describe('Header that selects a route version.'),
+      maxHeaderBytes: z.number().int().min(1024).default(16384).describe('Largest request head accepted (431 beyond).'),
+      maxUrlLength: z.number().int().min(64).default(8192).describe('Longest request target accepted (414 beyond).'),
+      keepAliveTimeoutMs: z.number().int().positive().default(5000),
+      requestTimeoutMs: z.number().int().positive().default(60000).describe('Longest time to receive a whole request.'),
+    })
+    .prefault({}),
+  admin: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      listen: Listen(8081),
+      tokenEnv: z.string().default('PINPOINT_ADMIN_TOKEN').describe('Environment variable that holds the admin bearer token.'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      file: z.string().default('pinpoint-calls.db').describe('SQLite file of the call log, relative to the config file.'),
+      retentionDays: z.number().positive().default(7).describe('Entries older than this are deleted.'),
+      maxRows: z.number().int().positive().default(1_000_000).describe('The oldest entries beyond this count are deleted.'),
+      batchSize: z.number().int().min(1).default(256),
+      flushIntervalMs: z.number().int().min(1).default(50),
+      queueLimit: z.number().int().min(1).default(20000).describe('Entries waiting to be written; beyond it new ones are dropped and counted.'),
+      redactHeaders: z.array(z.string()).default([]).describe('Headers redacted in the log besides authorization, cookie, set-cookie, x-api-key, proxy-authorization.'),
+      redactQueryParams: z.array(z.string()).default(['api_key', 'apikey', 'key', 'token', 'access_token', 'password']),
+    })
+    .prefault({}),
+  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), Service).default({}),
+  routes: z.array(Route).default([]),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigSchema>;
+export type RouteConfig = Config['routes'][number];
+export type ServiceConfig = Config['services'][string];

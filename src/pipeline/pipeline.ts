@@ -1,0 +1,109 @@
+import { performance } from 'node:perf_hooks';
+import { codeSpec } from '../decision/codes.ts';
+import type { Decision, Denial, Disposition, TraceEntry } from '../decision/types.ts';
+import { SKIP, type EvalContext, type Layer, type LayerResult, type RequestDescription } from './types.ts';
+
+export interface RunOptions {
+  requestId: string;
+  correlationId?: string;
+  disposition: Disposition;
+  configRevision: string;
+}
+
+/**
+ * Runs the ordered layers over one request and returns its decision. The first denial
+ * decides the response; later layers that do not call out still run and are traced as
+ * `would_deny`, so an operator sees every cause at once.
+ *
+ * Layers are usually synchronous; the loop stays synchronous until a layer returns a
+ * promise, so the common case allocates no promises.
+ */
+export class Pipeline {
+  constructor(readonly layers: readonly Layer[]) {}
+
+  run(req: RequestDescription, opts: RunOptions, ctx: EvalContext = { req, audience: 'anyone' }): Decision | Promise<Decision> {
+    const state: RunState = { ctx, trace: [], first: undefined, also: [] };
+    return this.step(state, 0, req, opts);
+  }
+
+  private step(state: RunState, from: number, req: RequestDescription, opts: RunOptions): Decision | Promise<Decision> {
+    const layers = this.layers;
+    for (let i = from; i < layers.length; i++) {
+      const layer = layers[i];
+      if (state.first && layer.callsOut) {
+        state.trace.push({ layer: layer.name, verdict: 'skipped', us: 0 });
+        continue;
+      }
+      const t0 = performance.now();
+      const result = layer.evaluate(state.ctx);
+      if (result instanceof Promise) {
+        return result.then((r) => {
+          record(state, layer, r, t0);
+          return this.step(state, i + 1, req, opts);
+        });
+      }
+      record(state, layer, result, t0);
+    }
+    return finish(state, req, opts);
+  }
+}
+
+interface RunState {
+  ctx: EvalContext;
+  trace: TraceEntry[];
+  first: Denial | undefined;
+  also: string[];
+}
+
+function record(state: RunState, layer: Layer, result: LayerResult, t0: number): void {
+  const us = Math.round((performance.now() - t0) * 1000);
+  if (result === undefined) {
+    state.trace.push({ layer: layer.name, verdict: 'pass', us });
+  } else if (result === SKIP) {
+    state.trace.push({ layer: layer.name, verdict: 'skipped', us });
+  } else if (!state.first) {
+    state.first = result;
+    state.trace.push({ layer: layer.name, verdict: 'deny', ruleId: result.ruleId, code: result.code, us });
+  } else {
+    state.also.push(result.code);
+    state.trace.push({ layer: layer.name, verdict: 'would_deny', ruleId: result.ruleId, code: result.code, us });
+  }
+}
+
+function finish(state: RunState, req: RequestDescription, opts: RunOptions): Decision {
+  const { ctx, first } = state;
+  const base = {
+    requestId: opts.requestId,
+    correlationId: opts.correlationId,
+    at: new Date().toISOString(),
+    configRevision: opts.configRevision,
+    disposition: opts.disposition,
+    alsoWouldDeny: state.also,
+    trace: state.trace,
+    consumer: ctx.consumer,
+    tenant: ctx.tenant,
+    credential: ctx.credential,
+    route: ctx.route?.id ?? ctx.match?.routeIds,
+    method: req.method,
+    path: req.path,
+  };
+  if (!first) {
+    return { ...base, outcome: 'allow', status: 0, evidence: [], fixes: [] };
+  }
+  const spec = codeSpec(first.code);
+  return {
+    ...base,
+    outcome: 'deny',
+    status: spec.status,
+    code: first.code,
+    layer: spec.layer,
+    rule: { id: first.ruleId, name: first.ruleName, source: first.ruleSource },
+    denyKind: first.denyKind ?? spec.denyKind,
+    detail: first.detail,
+    hint: first.hint,
+    evidence: first.evidence,
+    fixes: first.fixes,
+    headers: first.headers,
+    extensions: first.extensions,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Audience } from '../decision/codes.ts';
+import type { Denial } from '../decision/types.ts';
+import type { CompiledRoute, RouteMatch } from '../layers/route/compile.ts';
+
+/**
+ * A request as the pipeline sees it: plain data, no sockets. Live traffic, explain,
+ * shadow and replay all build one of these, so every rule has exactly one implementation.
+ */
+export interface RequestDescription {
+  method: string;
+  /** '1.1', '1.0' */
+  httpVersion: string;
+  /** The request-target path as received (still percent-encoded), without the query. */
+  path: string;
+  /** The raw query string without '?', or '' */
+  query: string;
+  /** Host header value, lowercased, port removed; '' when absent. */
+  host: string;
+  /** Lowercased header names, as node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The client address as derived by the gateway. */
+  clientIp: string;
+  body?: unknown;
+}
+
+/** Mutable per-request context: earlier layers leave what later layers need. */
+export interface EvalContext {
+  req: RequestDescription;
+  /** Set by the route layer when a path matches. */
+  match?: RouteMatch;
+  /** Set by the method layer when the matched path allows this method. */
+  route?: CompiledRoute;
+  params?: Record<string, string | undefined>;
+  /** Who the caller is, as far as the pipeline established; decides what a denial discloses. */
+  audience: Audience;
+  consumer?: string;
+  tenant?: string;
+  credential?: string;
+}
+
+/** undefined = pass; a Denial = refuse; SKIP = could not run (missing context from an earlier layer). */
+export const SKIP = Symbol('skip');
+export type LayerResult = Denial | undefined | typeof SKIP;
+
+export interface Layer {
+  name: string;
+  /**
+   * A layer that calls out (introspection, ownership lookups) is not run once the request
+   * is already denied; the others still run so the trace can say what else would deny.
+   */
+  callsOut?: boolean;
+  evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult>;
+}

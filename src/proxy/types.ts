@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CompiledRoute } from '../layers/route/compile.ts';
+import type { UpstreamErrorCode } from './errors.ts';
+
+export interface ForwardInfo {
+  requestId: string;
+  clientIp: string;
+  /** The path as received (percent-encoded), before stripPrefix. */
+  path: string;
+  /** Raw query string without '?', or ''. */
+  query: string;
+  /** Host header as received, for X-Forwarded-Host / Forwarded host=. */
+  host: string;
+  /** 'http' or 'https' as the client reached the gateway. */
+  proto: string;
+}
+
+export interface ProxyOutcome {
+  /** Base URL of the upstream that answered (or failed). */
+  upstream?: string;
+  upstreamStatus?: number;
+  /** Time from sending to the upstream's response headers. */
+  upstreamMs?: number;
+  /**
+   * Set when the upstream failed. If `res.headersSent` is false the gateway answers with a
+   * problem response for this code; otherwise the proxy has already destroyed the response.
+   */
+  error?: UpstreamErrorCode;
+  /** Operator detail of the error (never sent to the client). */
+  errorDetail?: string;
+  /** How many upstream attempts were made (1 for every non-idempotent method). */
+  attempts?: number;
+}
+
+export interface ServiceProxies {
+  /** Streams req to an upstream of route.service and the answer back to res. Never rejects. */
+  forward(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, info: ForwardInfo): Promise<ProxyOutcome>;
+  /** Health of every upstream, for the admin API. */
+  health(): Array<{ service: string; url: string; healthy: boolean; consecutiveFailures: number; ejectedUntil?: number }>;
+  /** Lets in-flight requests finish, then closes the pools. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CallLog, CallRecord } from '../calllog/types.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { createHandler } from './handler.ts';
+import { attachProtocolErrors } from './protocol-errors.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+
+export interface GatewayOptions {
+  loaded: LoadedConfig;
+  callLog: CallLog;
+  observe?(record: CallRecord): void;
+}
+
+/** The data-plane listener. Config reloads swap the runtime; in-flight requests keep theirs. */
+export class Gateway {
+  private runtime: Runtime;
+  readonly server: Server;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.runtime = createRuntime(opts.loaded);
+    const g = opts.loaded.config.gateway;
+    const handle = createHandler({ runtime: () => this.runtime, callLog: opts.callLog, observe: opts.observe, proto: 'http' });
+    this.server = createServer(
+      {
+        maxHeaderSize: g.maxHeaderBytes,
+        // We answer a missing Host ourselves, with a problem body that says so.
+        requireHostHeader: false,
+        keepAliveTimeout: g.keepAliveTimeoutMs,
+        requestTimeout: g.requestTimeoutMs,
+        headersTimeout: Math.min(g.requestTimeoutMs, 60000),
+      },
+      (req, res) => handle(req, res),
+    );
+    this.server.on('checkContinue', (req, res) => handle(req, res, true));
+    attachProtocolErrors(this.server, { typeBase: () => this.runtime.typeBase, callLog: opts.callLog, revision: () => this.runtime.loaded.revision, observe: opts.observe });
+  }
+
+  get loaded(): LoadedConfig {
+    return this.runtime.loaded;
+  }
+
+  get proxies() {
+    return this.runtime.proxies;
+  }
+
+  async listen(port = this.runtime.loaded.config.gateway.listen.port, host = this.runtime.loaded.config.gateway.listen.host): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  /** Swaps in a new config; the old pools close once their in-flight requests are done. */
+  reload(loaded: LoadedConfig): void {
+    const old = this.runtime;
+    this.runtime = createRuntime(loaded);
+    void old.proxies.close();
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+    await this.runtime.proxies.close();
+  }
+}

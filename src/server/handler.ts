@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { CallLog, CallRecord } from '../calllog/types.ts';
+import { decisionProblem, problem } from '../decision/problem.ts';
+import type { Decision } from '../decision/types.ts';
+import type { EvalContext, RequestDescription } from '../pipeline/types.ts';
+import { UPSTREAM_ERRORS, upstreamRetryable } from '../proxy/errors.ts';
+import type { ProxyOutcome } from '../proxy/types.ts';
+import { describe } from './describe.ts';
+import { correlationIdFrom, newRequestId } from './request-id.ts';
+import { writeProblem } from './respond.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface HandlerDeps {
+  runtime(): Runtime;
+  callLog: CallLog;
+  /** Called once per request with its log entry (metrics). */
+  observe?(record: CallRecord): void;
+  /** 'https' when the gateway listens with TLS. */
+  proto: string;
+}
+
+/** Above this many unread body bytes a denial closes the connection instead of draining it. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/** The request flow: describe → pipeline → problem response or proxy → call log. */
+export function createHandler(deps: HandlerDeps) {
+  return function handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
+    const rt = deps.runtime();
+    const at = Date.now();
+    const t0 = performance.now();
+    const requestId = newRequestId();
+    res.setHeader('x-request-id', requestId);
+    const desc = describe(req);
+    const ctx: EvalContext = { req: desc, audience: 'anyone' };
+    const opts = {
+      requestId,
+      correlationId: correlationIdFrom(req.headers['x-request-id']),
+      disposition: 'enforce' as const,
+      configRevision: rt.loaded.revision,
+    };
+    const finish = (decision: Decision, extra: Partial<CallRecord>) => {
+      const record = buildRecord(at, t0, desc, decision, res, extra);
+      deps.callLog.record(record);
+      deps.observe?.(record);
+    };
+    const act = (decision: Decision) => {
+      if (decision.outcome === 'deny') {
+        writeProblem(res, decisionProblem(decision, ctx.audience, rt.typeBase), hasLargeUnreadBody(req, expectsContinue));
+        finish(decision, {});
+        return;
+      }
+      if (expectsContinue) res.writeContinue();
+      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query: desc.query, host: req.headers.host ?? '', proto: deps.proto };
+      rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
+        if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
+          writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
+        }
+        finish(decision, proxyFields(outcome));
+      });
+    };
+    const decided = rt.loaded.pipeline.run(desc, opts, ctx);
+    if (decided instanceof Promise) decided.then(act);
+    else act(decided);
+  };
+}
+
+function upstreamProblem(outcome: ProxyOutcome, method: string, requestId: string, typeBase: string) {
+  const code = outcome.error!;
+  const spec = UPSTREAM_ERRORS[code];
+  const retryable = upstreamRetryable(code, method);
+  return problem({
+    status: spec.status,
+    code,
+    title: spec.title,
+    requestId,
+    retryable,
+    typeBase,
+    layer: 'upstream',
+    detail: retryable
+      ? `The upstream service failed. The request can be sent again; quote request id ${requestId} if it persists.`
+      : `The upstream service failed after receiving the request, which may have taken effect. Check before sending it again; quote request id ${requestId}.`,
+  });
+}
+
+function proxyFields(o: ProxyOutcome): Partial<CallRecord> {
+  return {
+    upstream: o.upstream,
+    upstreamStatus: o.upstreamStatus,
+    upstreamMs: o.upstreamMs,
+    outcome: o.error ? 'error' : 'allow',
+    code: o.error,
+    error: o.errorDetail,
+  };
+}
+
+function buildRecord(at: number, t0: number, desc: RequestDescription, d: Decision, res: ServerResponse, extra: Partial<CallRecord>): CallRecord {
+  const status = extra.code === 'client.aborted' ? 499 : res.statusCode;
+  d.status = status;
+  return {
+    at,
+    requestId: d.requestId,
+    correlationId: d.correlationId,
+    consumer: d.consumer,
+    tenant: d.tenant,
+    route: d.route,
+    method: desc.method,
+    path: desc.path,
+    query: desc.query,
+    host: desc.host,
+    clientIp: desc.clientIp,
+    status,
+    outcome: d.outcome,
+    code: d.code,
+    layer: d.layer,
+    totalMs: performance.now() - t0,
+    configRevision: d.configRevision,
+    decision: d,
+    requestHeaders: desc.headers,
+    ...extra,
+  };
+}
+
+function hasLargeUnreadBody(req: IncomingMessage, expectsContinue: boolean): boolean {
+  const te = req.headers['transfer-encoding'];
+  const cl = Number(req.headers['content-length'] ?? 0);
+  // After Expect: 100-continue and a final answer, a client may or may not send the body
+  // (RFC 9110 §10.1.1): closing is the only way to keep the next request's framing sound.
+  if (expectsContinue) return te !== undefined || cl > 0;
+  return te !== undefined || cl > DRAIN_LIMIT;
+}

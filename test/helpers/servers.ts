@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCallLog, openCallLogReader } from '../../src/calllog/index.ts';
+import type { CallLog, CallLogReader } from '../../src/calllog/types.ts';
+import { loadConfigText } from '../../src/config/load.ts';
+import { Gateway } from '../../src/server/gateway.ts';
+
+export interface Upstream {
+  url: string;
+  server: Server;
+  /** Requests received, in order. */
+  seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on loopback. Default handler echoes the request as JSON:
+ * {method, url, headers, body}.
+ */
+export async function startUpstream(handler?: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<Upstream> {
+  const seen: Upstream['seen'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      if (handler) return handler(req, res, body);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface TestGateway {
+  url: string;
+  port: number;
+  gateway: Gateway;
+  callLog: CallLog;
+  /** Flushes the call log and opens a reader on it. */
+  reader(): Promise<CallLogReader>;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A real gateway on an ephemeral loopback port, from YAML text, logging to a temp SQLite file. */
+export async function startGateway(yaml: string): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'pinpoint-test-'));
+  const loaded = loadConfigText(yaml, 'test.yaml');
+  const file = join(dir, 'calls.db');
+  const callLog = openCallLog({ ...loaded.config.log, file, flushIntervalMs: 5 });
+  const gateway = new Gateway({ loaded, callLog });
+  const addr = await gateway.listen(0, '127.0.0.1');
+  const readers: CallLogReader[] = [];
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    port: addr.port,
+    gateway,
+    callLog,
+    dir,
+    async reader() {
+      await waitForFlush(callLog);
+      const r = openCallLogReader(file);
+      readers.push(r);
+      return r;
+    },
+    async close() {
+      await gateway.close();
+      await callLog.close();
+      for (const r of readers) r.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForFlush(log: CallLog): Promise<void> {
+  for (let i = 0; i < 200 && log.stats().queued > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 30));
+}
