@@ -1,8 +1,14 @@
-// Composition root: boots call log, gateway, admin listener and config reload from one config file.
-// (Being written; signature is stable.)
+// Composition root: boots the call log, the gateway, the admin listener and config reload
+// from one config file. The CLI's `start` and the quickstart call this.
 import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { createMetrics } from '../admin/metrics.ts';
+import { startAdmin, type AdminServer } from '../admin/server.ts';
+import { openCallLog, openCallLogReader } from '../calllog/index.ts';
 import type { CallLog } from '../calllog/types.ts';
-import type { Gateway } from './gateway.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { watchConfig } from '../config/watch.ts';
+import { Gateway } from './gateway.ts';
 
 export interface StartOptions {
   configPath: string;
@@ -10,6 +16,10 @@ export interface StartOptions {
   port?: number;
   /** Overrides admin.listen.port. */
   adminPort?: number;
+  /** Reload on SIGHUP and file change (default true). */
+  watch?: boolean;
+  /** Where reloads and operational problems are reported (default: stderr). */
+  report?(message: string): void;
 }
 
 export interface Running {
@@ -17,7 +27,61 @@ export interface Running {
   callLog: CallLog;
   gatewayAddress: AddressInfo;
   adminAddress?: AddressInfo;
+  /** The call log file in use. */
+  logFile: string;
   close(): Promise<void>;
 }
 
-export declare function startPinpoint(opts: StartOptions): Promise<Running>;
+export async function startPinpoint(opts: StartOptions): Promise<Running> {
+  const report = opts.report ?? ((m: string) => process.stderr.write(m + '\n'));
+  const loaded = loadConfigFile(opts.configPath);
+  const { config } = loaded;
+  const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
+  const callLog = openCallLog({ ...config.log, file: logFile });
+  const metrics = createMetrics();
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r) });
+  const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
+
+  let admin: AdminServer | undefined;
+  const reader = openCallLogReader(logFile);
+  if (config.admin.enabled) {
+    admin = await startAdmin({
+      host: config.admin.listen.host,
+      port: opts.adminPort ?? config.admin.listen.port,
+      token: process.env[config.admin.tokenEnv] || undefined,
+      loaded: () => gateway.loaded,
+      reader,
+      callLogStats: () => callLog.stats(),
+      upstreamHealth: () => gateway.proxies.health(),
+      metrics,
+      ready: () => gateway.server.listening,
+    });
+  }
+
+  const watcher =
+    opts.watch === false
+      ? undefined
+      : watchConfig(
+          opts.configPath,
+          (next) => {
+            gateway.reload(next);
+            report(`config reloaded: revision ${next.revision}`);
+          },
+          (err) => report(`config reload refused, still serving revision ${gateway.loaded.revision}:\n${err.message}`),
+        );
+
+  return {
+    gateway,
+    callLog,
+    gatewayAddress,
+    adminAddress: admin?.address,
+    logFile,
+    async close() {
+      watcher?.close();
+      await gateway.close();
+      await admin?.close();
+      await callLog.close();
+      reader.close();
+    },
+  };
+}
