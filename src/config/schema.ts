@@ -1,4 +1,3 @@
-import { METHODS } from 'node:http';
 import { z } from 'zod';
 
 /**
@@ -16,13 +15,14 @@ const Listen = (port: number) =>
       host: z.string().min(1).default('127.0.0.1').describe('Address to bind.'),
       port: z.number().int().min(0).max(65535).default(port).describe('TCP port (0 picks a free one).'),
     })
-    .prefault({});
+    .prefault({})
+    .describe('Where to listen.');
 
 const Upstream = z.strictObject({
   url: z
     .string()
     .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'an upstream url is scheme://host[:port] with no path, e.g. http://127.0.0.1:9000')
-    .describe('Base URL of one upstream server.'),
+    .describe('Base URL of one upstream server: http(s)://host[:port], with no path.'),
   weight: z.number().int().min(1).max(1000).default(1).describe('Relative share of traffic (weighted round-robin).'),
 });
 
@@ -34,13 +34,15 @@ const Service = z.strictObject({
       headersMs: z.number().int().positive().default(30000).describe('Time until the upstream sends its response headers (504).'),
       bodyMs: z.number().int().positive().default(30000).describe('Longest silence while the upstream sends its body.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Time limits of each call to an upstream.'),
   health: z
     .strictObject({
       failures: z.number().int().min(1).default(3).describe('Consecutive failures that eject an upstream.'),
       cooldownMs: z.number().int().positive().default(10000).describe('How long an ejected upstream is left out.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Passive health: upstreams that keep failing are left out for a while.'),
   connections: z.number().int().min(1).default(128).describe('Connection pool size per upstream.'),
   idempotentRetries: z
     .number()
@@ -51,10 +53,23 @@ const Service = z.strictObject({
     .describe('Retries on another upstream for GET/HEAD/OPTIONS when the connection failed before any byte was sent. POST and other non-idempotent methods are never retried.'),
 });
 
-const HttpMethod = z.enum(METHODS as [string, ...string[]]);
+/**
+ * The methods Node's HTTP parser accepts, spelled out rather than read from `http.METHODS`:
+ * that list changes between Node releases, and the generated schema must not.
+ */
+const HTTP_METHODS = [
+  'ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'DELETE', 'GET', 'HEAD', 'LINK', 'LOCK', 'M-SEARCH', 'MERGE',
+  'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MOVE', 'NOTIFY', 'OPTIONS', 'PATCH', 'POST', 'PROPFIND', 'PROPPATCH',
+  'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE', 'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK',
+  'UNLOCK', 'UNSUBSCRIBE',
+] as const;
+
+const HttpMethod = z.enum(HTTP_METHODS);
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const Route = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a route id is letters, digits, _ . - ').describe('Stable id, shown in decisions.'),
+  id: z.string().regex(NAME, 'a route id is letters, digits, _ . - (starting with a letter or digit)').describe('Stable id, shown in decisions.'),
   service: z.string().describe('Name of the service (under services:) that serves this route.'),
   paths: z
     .array(z.string().startsWith('/', 'a path starts with /'))
@@ -78,31 +93,40 @@ export const ConfigSchema = z.strictObject({
       versionHeader: z.string().default('x-api-version').describe('Header that selects a route version.'),
       maxHeaderBytes: z.number().int().min(1024).default(16384).describe('Largest request head accepted (431 beyond).'),
       maxUrlLength: z.number().int().min(64).default(8192).describe('Longest request target accepted (414 beyond).'),
-      keepAliveTimeoutMs: z.number().int().positive().default(5000),
+      keepAliveTimeoutMs: z.number().int().positive().default(5000).describe('How long an idle client connection is kept open.'),
       requestTimeoutMs: z.number().int().positive().default(60000).describe('Longest time to receive a whole request.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The data-plane listener that serves API traffic.'),
   admin: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().default(true).describe('Whether the admin listener runs at all.'),
       listen: Listen(8081),
       tokenEnv: z.string().default('PINPOINT_ADMIN_TOKEN').describe('Environment variable that holds the admin bearer token.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The admin API (health, config, call log, metrics) on its own listener.'),
   log: z
     .strictObject({
       file: z.string().default('pinpoint-calls.db').describe('SQLite file of the call log, relative to the config file.'),
       retentionDays: z.number().positive().default(7).describe('Entries older than this are deleted.'),
       maxRows: z.number().int().positive().default(1_000_000).describe('The oldest entries beyond this count are deleted.'),
-      batchSize: z.number().int().min(1).default(256),
-      flushIntervalMs: z.number().int().min(1).default(50),
+      batchSize: z.number().int().min(1).default(256).describe('Entries written per SQLite transaction.'),
+      flushIntervalMs: z.number().int().min(1).default(50).describe('Longest time an entry waits before its batch is written.'),
       queueLimit: z.number().int().min(1).default(20000).describe('Entries waiting to be written; beyond it new ones are dropped and counted.'),
       redactHeaders: z.array(z.string()).default([]).describe('Headers redacted in the log besides authorization, cookie, set-cookie, x-api-key, proxy-authorization.'),
-      redactQueryParams: z.array(z.string()).default(['api_key', 'apikey', 'key', 'token', 'access_token', 'password']),
+      redactQueryParams: z
+        .array(z.string())
+        .default(['api_key', 'apikey', 'key', 'token', 'access_token', 'password'])
+        .describe('Query parameters whose values are redacted in the log.'),
     })
-    .prefault({}),
-  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), Service).default({}),
-  routes: z.array(Route).default([]),
+    .prefault({})
+    .describe('The call log: every request, allowed or denied, with its decision.'),
+  services: z
+    .record(z.string().regex(NAME, 'a service name is letters, digits, _ . - (starting with a letter or digit)'), Service)
+    .default({})
+    .describe('Upstream services by name; routes refer to them.'),
+  routes: z.array(Route).default([]).describe('Routes, matched by host, path, method and version.'),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

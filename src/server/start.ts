@@ -43,8 +43,8 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 
   let admin: AdminServer | undefined;
-  const reader = openCallLogReader(logFile);
-  if (config.admin.enabled) {
+  const reader = config.admin.enabled ? openCallLogReader(logFile) : undefined;
+  if (reader) {
     admin = await startAdmin({
       host: config.admin.listen.host,
       port: opts.adminPort ?? config.admin.listen.port,
@@ -55,6 +55,12 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       upstreamHealth: () => gateway.proxies.health(),
       metrics,
       ready: () => gateway.server.listening,
+    }).catch(async (err: Error) => {
+      // Leave nothing half-started behind: the caller gets the error and no open listener.
+      await gateway.close();
+      await callLog.close();
+      reader.close();
+      throw err;
     });
   }
 
@@ -68,6 +74,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
             report(`config reloaded: revision ${next.revision}`);
           },
           (err) => report(`config reload refused, still serving revision ${gateway.loaded.revision}:\n${err.message}`),
+          { currentRevision: loaded.revision },
         );
 
   return {
@@ -81,7 +88,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       await gateway.close();
       await admin?.close();
       await callLog.close();
-      reader.close();
+      reader?.close();
     },
   };
 }

@@ -128,7 +128,7 @@ function expandHead(methods: string[]): string[] {
 
 /** /orders/:id and /orders/:orderId are the same pattern to the router. */
 function canonicalPattern(pattern: string): string {
-  return pattern.replace(/:[^/]+/g, ':').replace(/\/+$/, '') || '/';
+  return pattern.replace(/:[A-Za-z0-9_]+/g, ':').replace(/\/+$/, '') || '/';
 }
 
 function noop(): void {}

@@ -18,7 +18,7 @@ routes:
 const loaded = loadConfigText(yaml, 'route.test.yaml');
 
 function decide(method: string, path: string, headers: Record<string, string> = {}, host = 'api.example.com'): Decision {
-  const req: RequestDescription = { method, httpVersion: '1.1', path, query: '', host, headers, clientIp: '127.0.0.1' };
+  const req: RequestDescription = { method, httpVersion: '1.1', path, query: '', host, headers: { host, ...headers }, clientIp: '127.0.0.1' };
   const d = loaded.pipeline.run(req, { requestId: 'req_test', disposition: 'explain', configRevision: loaded.revision });
   assert.ok(!(d instanceof Promise));
   return d;
@@ -57,7 +57,7 @@ test('405 names the allowed methods in Allow and evidence; trace shows both laye
   assert.deepEqual(d.evidence, [{ where: 'method', expected: 'DELETE, GET, HEAD', observed: 'PATCH' }]);
   assert.deepEqual(
     d.trace.map((t) => [t.layer, t.verdict]),
-    [['route', 'pass'], ['method', 'deny']],
+    [['protocol', 'pass'], ['route', 'pass'], ['method', 'deny']],
   );
   assert.equal(d.layer, 'method');
   assert.equal(d.denyKind, 'no_allow');
@@ -68,7 +68,7 @@ test('404 skips the method layer for lack of context and records the revision', 
   const d = decide('GET', '/nope');
   assert.deepEqual(
     d.trace.map((t) => [t.layer, t.verdict]),
-    [['route', 'deny'], ['method', 'skipped']],
+    [['protocol', 'pass'], ['route', 'deny'], ['method', 'skipped']],
   );
   assert.equal(d.configRevision, loaded.revision);
   assert.match(d.detail!, /no route matches \/nope/);

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { register as globalRegistry } from 'prom-client';
+import { callRecord, denialRecord } from './record-fixture.ts';
+import { createMetrics, MAX_SERIES_PER_METRIC, OVERFLOW, statusClass } from './metrics.ts';
+
+const record = callRecord;
+
+test('observe counts requests, denials by layer and code, and upstream errors', async () => {
+  const m = createMetrics();
+  m.observe(record());
+  m.observe(record());
+  m.observe(denialRecord('route.not_found'));
+  m.observe(denialRecord('method.not_allowed'));
+  m.observe(denialRecord('method.not_allowed'));
+  m.observe(record({ status: 504, outcome: 'error', code: 'upstream.headers_timeout', upstreamMs: undefined, totalMs: 2000 }));
+  m.observe(record({ status: 499, outcome: 'error', code: 'client.aborted' }));
+  const text = await m.registry.metrics();
+
+  assert.match(text, /^pinpoint_requests_total\{route="orders",method="GET",status_class="2xx",outcome="allow"\} 2$/m);
+  // A request that matched no route is counted under route="".
+  assert.match(text, /^pinpoint_requests_total\{route="",method="GET",status_class="4xx",outcome="deny"\} 1$/m);
+  assert.match(text, /^pinpoint_denials_total\{layer="route",code="route.not_found"\} 1$/m);
+  assert.match(text, /^pinpoint_denials_total\{layer="method",code="method.not_allowed"\} 2$/m);
+  assert.match(text, /^pinpoint_upstream_errors_total\{code="upstream.headers_timeout"\} 1$/m);
+  // A client that went away is not an upstream error.
+  assert.doesNotMatch(text, /upstream_errors_total\{code="client/);
+  assert.match(text, /^pinpoint_request_duration_seconds_count\{route="orders",outcome="allow"\} 2$/m);
+  assert.match(text, /^pinpoint_request_duration_seconds_bucket\{le="0.005",route="orders",outcome="allow"\} 2$/m);
+  assert.match(text, /^pinpoint_request_duration_seconds_bucket\{le="0.0005",route="orders",outcome="allow"\} 0$/m);
+  // The two errors took 4 ms and 2 s.
+  assert.match(text, /^pinpoint_request_duration_seconds_bucket\{le="1",route="orders",outcome="error"\} 1$/m);
+  assert.match(text, /^pinpoint_request_duration_seconds_bucket\{le="2.5",route="orders",outcome="error"\} 2$/m);
+  assert.match(text, /^pinpoint_upstream_duration_seconds_count\{route="orders"\} 3$/m);
+});
+
+test('status classes are bounded', () => {
+  assert.deepEqual([0, 101, 200, 302, 404, 499, 503, 600, 99].map(statusClass), ['none', '1xx', '2xx', '3xx', '4xx', '4xx', '5xx', 'other', 'other']);
+});
+
+test('observe reuses label-bound children instead of binding labels per call', () => {
+  const m = createMetrics();
+  const names = ['pinpoint_requests_total', 'pinpoint_denials_total', 'pinpoint_request_duration_seconds', 'pinpoint_upstream_duration_seconds'];
+  const calls = new Map<string, number>(names.map((n) => [n, 0]));
+  m.observe(record());
+  m.observe(denialRecord('method.not_allowed'));
+  for (const name of names) {
+    const metric = m.registry.getSingleMetric(name) as unknown as { labels: (...a: string[]) => unknown };
+    const original = metric.labels.bind(metric);
+    metric.labels = (...a: string[]) => {
+      calls.set(name, calls.get(name)! + 1);
+      return original(...a);
+    };
+  }
+  for (let i = 0; i < 200; i++) {
+    m.observe(record());
+    m.observe(denialRecord('method.not_allowed'));
+  }
+  assert.deepEqual(Object.fromEntries(calls), Object.fromEntries(names.map((n) => [n, 0])));
+  // A new combination binds once, then is cached too.
+  for (let i = 0; i < 50; i++) m.observe(record({ method: 'POST', status: 201 }));
+  assert.equal(calls.get('pinpoint_requests_total'), 1);
+  assert.equal(calls.get('pinpoint_request_duration_seconds'), 0);
+});
+
+test('a non-finite timing is counted but not timed, and never throws', async () => {
+  const m = createMetrics();
+  m.observe(record({ totalMs: Number.NaN, upstreamMs: Number.POSITIVE_INFINITY }));
+  const text = await m.registry.metrics();
+  assert.match(text, /^pinpoint_requests_total\{route="orders",method="GET",status_class="2xx",outcome="allow"\} 1$/m);
+  assert.doesNotMatch(text, /pinpoint_request_duration_seconds_count\{/);
+});
+
+test('an unknown method is counted as OTHER', async () => {
+  const m = createMetrics();
+  m.observe(record({ method: 'BREW' }));
+  assert.match(await m.registry.metrics(), /^pinpoint_requests_total\{route="orders",method="OTHER",status_class="2xx",outcome="allow"\} 1$/m);
+});
+
+test('label combinations beyond the bound fold into one overflow series', async () => {
+  const m = createMetrics();
+  for (let i = 0; i < MAX_SERIES_PER_METRIC + 50; i++) m.observe(record({ route: `r${i}`, upstreamMs: undefined }));
+  const text = await m.registry.metrics();
+  const series = text.split('\n').filter((l) => l.startsWith('pinpoint_requests_total{'));
+  assert.equal(series.length, MAX_SERIES_PER_METRIC + 1);
+  assert.match(text, new RegExp(`^pinpoint_requests_total\\{route="${OVERFLOW}",method="${OVERFLOW}",status_class="${OVERFLOW}",outcome="${OVERFLOW}"\\} 50$`, 'm'));
+});
+
+test('scrape-time gauges read their sources at every scrape', async () => {
+  const stats = { written: 10, dropped: 2, queued: 3 };
+  const health = [
+    { service: 'orders', url: 'http://127.0.0.1:9001', healthy: true, consecutiveFailures: 0 },
+    { service: 'orders', url: 'http://127.0.0.1:9002', healthy: false, consecutiveFailures: 3 },
+  ];
+  let revision = 'abc123';
+  const m = createMetrics();
+  m.setSources({ callLogStats: () => stats, revision: () => revision, upstreamHealth: () => health });
+  let text = await m.registry.metrics();
+  assert.match(text, /^pinpoint_calllog_dropped_total 2$/m);
+  assert.match(text, /^pinpoint_calllog_written_total 10$/m);
+  assert.match(text, /^pinpoint_calllog_queued 3$/m);
+  assert.match(text, /^pinpoint_config_revision_info\{revision="abc123"\} 1$/m);
+  assert.match(text, /^pinpoint_upstream_healthy\{service="orders",url="http:\/\/127.0.0.1:9001"\} 1$/m);
+  assert.match(text, /^pinpoint_upstream_healthy\{service="orders",url="http:\/\/127.0.0.1:9002"\} 0$/m);
+
+  stats.dropped = 7;
+  revision = 'def456';
+  health.pop();
+  text = await m.registry.metrics();
+  assert.match(text, /^pinpoint_calllog_dropped_total 7$/m);
+  // Only the revision in force is reported, and an upstream gone from the config disappears.
+  assert.match(text, /^pinpoint_config_revision_info\{revision="def456"\} 1$/m);
+  assert.doesNotMatch(text, /abc123/);
+  assert.doesNotMatch(text, /9002/);
+});
+
+test('each instance has its own registry, never the global one', async () => {
+  const a = createMetrics();
+  const b = createMetrics();
+  a.observe(record());
+  assert.notEqual(a.registry, b.registry);
+  assert.match(await a.registry.metrics(), /pinpoint_requests_total\{/);
+  assert.doesNotMatch(await b.registry.metrics(), /pinpoint_requests_total\{/);
+  assert.equal(globalRegistry.getSingleMetric('pinpoint_requests_total'), undefined);
+});
+
+test('observe stays cheap on the request path', () => {
+  const m = createMetrics();
+  const r = record();
+  const n = 100_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) m.observe(r);
+  const usPerCall = ((performance.now() - t0) * 1000) / n;
+  // Generous bound so a slow machine passes; binding labels per call costs several times more.
+  assert.ok(usPerCall < 20, `observe took ${usPerCall.toFixed(2)} µs per call`);
+});
