@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { methodLayer } from '../layers/method/index.ts';
+import { compileProtocol, protocolLayer } from '../layers/protocol/index.ts';
 import { compileRoutes } from '../layers/route/compile.ts';
 import { routeLayer } from '../layers/route/index.ts';
 import { Pipeline } from './pipeline.ts';
@@ -11,5 +12,5 @@ import { Pipeline } from './pipeline.ts';
  */
 export function compilePipeline(config: Config): Pipeline {
   const routes = compileRoutes(config);
-  return new Pipeline([routeLayer(routes, config.gateway.versionHeader.toLowerCase()), methodLayer()]);
+  return new Pipeline([protocolLayer(compileProtocol(config)), routeLayer(routes, config.gateway.versionHeader.toLowerCase()), methodLayer()]);
 }

@@ -83,7 +83,7 @@ function finish(state: RunState, req: RequestDescription, opts: RunOptions): Dec
     consumer: ctx.consumer,
     tenant: ctx.tenant,
     credential: ctx.credential,
-    route: ctx.route?.id ?? ctx.match?.routeIds,
+    route: ctx.route?.id ?? ctx.match?.entry.routeIds,
     method: req.method,
     path: req.path,
   };

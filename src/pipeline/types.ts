@@ -18,6 +18,11 @@ export interface RequestDescription {
   host: string;
   /** Lowercased header names, as node gives them. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Header lines as received, name and value alternating (Node's rawHeaders). Node keeps only
+   * the first of a repeated Host in `headers`; the protocol layer reads the repeats here.
+   */
+  rawHeaders?: readonly string[];
   /** The client address as derived by the gateway. */
   clientIp: string;
   body?: unknown;

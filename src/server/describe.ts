@@ -12,6 +12,7 @@ export function describe(req: IncomingMessage): RequestDescription {
     query: q === -1 ? '' : url.slice(q + 1),
     host: hostOf(req.headers.host),
     headers: req.headers,
+    rawHeaders: req.rawHeaders,
     clientIp: req.socket.remoteAddress ?? '',
   };
 }

@@ -29,6 +29,8 @@ export class Gateway {
         keepAliveTimeout: g.keepAliveTimeoutMs,
         requestTimeout: g.requestTimeoutMs,
         headersTimeout: Math.min(g.requestTimeoutMs, 60000),
+        // How often Node looks for requests past those timeouts (default 30 s, far too coarse).
+        connectionsCheckingInterval: Math.min(g.requestTimeoutMs, 1000),
       },
       (req, res) => handle(req, res),
     );

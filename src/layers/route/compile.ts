@@ -139,10 +139,12 @@ function versionStrategy() {
     name: 'apiVersion',
     mustMatchWhenDerived: false,
     storage() {
-      const map = new Map<string, unknown>();
-      return { get: (k: string) => map.get(k) ?? null, set: (k: string, v: unknown) => void map.set(k, v) };
+      // find-my-way stores its own handler objects here; their type is its business.
+      const map = new Map<string, any>();
+      return { get: (k: string) => map.get(k) ?? null, set: (k: string, v: any) => void map.set(k, v) };
     },
-    deriveConstraint: () => undefined,
+    // We pass the version to find() ourselves; this is only called by router.lookup(), which we don't use.
+    deriveConstraint: (): string => '',
     validate(value: unknown) {
       if (typeof value !== 'string') throw new TypeError('version must be a string');
     },
