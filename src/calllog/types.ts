@@ -36,9 +36,14 @@ export interface CallRecord {
 }
 
 export interface CallLogStats {
+  /** Entries stored. */
   written: number;
+  /** Entries lost: refused because the queue was full, or a write that failed. Never silent. */
   dropped: number;
+  /** Entries accepted and not yet stored (waiting, or being written). */
   queued: number;
+  /** The last write or retention failure, when there was one. */
+  lastError?: string;
 }
 
 export interface CallLog {
@@ -51,6 +56,7 @@ export interface CallLog {
 
 export interface LogFilter {
   status?: number;
+  /** Exact code, or a prefix ending in '.' or '.*' ("route." matches every route.* code). */
   code?: string;
   layer?: string;
   route?: string;
@@ -58,8 +64,11 @@ export interface LogFilter {
   outcome?: 'allow' | 'deny' | 'error';
   /** Epoch ms. */
   since?: number;
-  /** Only rows newer than this row id (for follow). */
+  /** Only rows newer than this row id (for follow); the result is then oldest first. */
   afterRowId?: number;
+  /** Only rows up to this row id, inclusive. */
+  untilRowId?: number;
+  /** Default 100. */
   limit?: number;
 }
 
@@ -71,6 +80,9 @@ export interface StoredCall extends Omit<CallRecord, 'decision'> {
 
 export interface CallLogReader {
   get(requestId: string): StoredCall | undefined;
+  /** Newest first, or oldest first with afterRowId. */
   list(filter: LogFilter): StoredCall[];
+  /** The id of the newest stored row; 0 when the log is empty. */
+  lastRowId(): number;
   close(): void;
 }

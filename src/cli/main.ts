@@ -1,0 +1,37 @@
+// The `pinpoint` command. Each subcommand lives in its own file and only turns flags into
+// parameters for the code that does the work.
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors.ts';
+import { logsCommand } from './logs.ts';
+import { startCommand } from './start.ts';
+import { validateCommand } from './validate.ts';
+import { whyCommand } from './why.ts';
+
+function buildProgram(): Command {
+  return new Command('pinpoint')
+    .description('An API gateway that never refuses a request without saying exactly why.')
+    .showHelpAfterError()
+    .addCommand(startCommand())
+    .addCommand(validateCommand())
+    .addCommand(whyCommand())
+    .addCommand(logsCommand());
+}
+
+async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`pinpoint: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main();

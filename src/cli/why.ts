@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { renderCall } from '../calllog/render.ts';
+import type { StoredCall } from '../calllog/types.ts';
+import { CliError } from './errors.ts';
+import { logFileFrom, openLogReader } from './log-source.ts';
+
+interface WhyOptions {
+  config?: string;
+  db?: string;
+  admin?: string;
+  json?: boolean;
+}
+
+export function whyCommand(): Command {
+  return new Command('why')
+    .description('Explain what refused (or allowed) one request: rule, evidence, fixes and the whole trace')
+    .argument('<request-id>', 'the X-Request-Id the gateway answered with (a correlation id works too)')
+    .option('-c, --config <file>', "the gateway's config file (its log.file is read)")
+    .option('--db <file>', 'the call log SQLite file')
+    .option('--admin <url>', 'ask a running gateway\'s admin API instead (token from $PINPOINT_ADMIN_TOKEN)')
+    .option('--json', 'print the stored record as JSON')
+    .action(async (id: string, opts: WhyOptions) => {
+      const call = opts.admin ? await fetchFromAdmin(opts.admin, id) : readFromFile(opts, id);
+      process.stdout.write(opts.json ? JSON.stringify(call, null, 2) + '\n' : renderCall(call));
+    });
+}
+
+function readFromFile(opts: WhyOptions, id: string): StoredCall {
+  const file = logFileFrom(opts);
+  const reader = openLogReader(file);
+  try {
+    const call = reader.get(id);
+    if (!call) throw notFound(id, file);
+    return call;
+  } finally {
+    reader.close();
+  }
+}
+
+async function fetchFromAdmin(base: string, id: string): Promise<StoredCall> {
+  const url = new URL(`why/${encodeURIComponent(id)}`, base.endsWith('/') ? base : base + '/');
+  const token = process.env.PINPOINT_ADMIN_TOKEN;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  } catch (err) {
+    throw new CliError(`Cannot reach the admin API at ${url.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
+  }
+  const text = await res.text();
+  if (res.status === 404) throw notFound(id, url.origin);
+  if (res.status === 401 || res.status === 403) {
+    throw new CliError(`The admin API refused the request (${res.status})${token ? '' : '; set PINPOINT_ADMIN_TOKEN to its token'}.`);
+  }
+  if (!res.ok) throw new CliError(`The admin API answered ${res.status}: ${text.slice(0, 500)}`);
+  try {
+    return JSON.parse(text) as StoredCall;
+  } catch {
+    throw new CliError(`The admin API answered something that is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+function notFound(id: string, where: string): CliError {
+  return new CliError(
+    `No request ${JSON.stringify(id)} in the call log (${where}). Check the id (the X-Request-Id response header); ` +
+      'it may also be older than the retention period, or was dropped under overload.',
+  );
+}
