@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { ADMIN_ERRORS } from '../admin/errors.ts';
 import { loadConfigText } from '../config/load.ts';
 import { UPSTREAM_ERRORS } from '../proxy/errors.ts';
+import { GATEWAY_ERRORS } from '../server/errors.ts';
 import { DECISION_CODES } from './codes.ts';
 import { decisionProblem } from './problem.ts';
 
@@ -20,6 +21,7 @@ const TABLES: Array<{ name: string; codes: Record<string, { status: number; titl
   { name: 'DECISION_CODES (src/decision/codes.ts)', codes: DECISION_CODES },
   { name: 'UPSTREAM_ERRORS (src/proxy/errors.ts)', codes: UPSTREAM_ERRORS },
   { name: 'ADMIN_ERRORS (src/admin/errors.ts)', codes: ADMIN_ERRORS, layer: 'admin' },
+  { name: 'GATEWAY_ERRORS (src/server/errors.ts)', codes: GATEWAY_ERRORS, layer: 'gateway' },
 ];
 
 const CODE_HEADING = /^## ([a-z][a-z0-9_]*\.[a-z0-9_]+)\s*$/;

@@ -4,7 +4,7 @@ import type { CallLog, CallRecord } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { createHandler } from './handler.ts';
 import { attachProtocolErrors } from './protocol-errors.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import { createRuntime, retire, type Runtime } from './runtime.ts';
 
 export interface GatewayOptions {
   loaded: LoadedConfig;
@@ -61,7 +61,7 @@ export class Gateway {
   reload(loaded: LoadedConfig): void {
     const old = this.runtime;
     this.runtime = createRuntime(loaded);
-    void old.proxies.close();
+    retire(old);
   }
 
   async close(): Promise<void> {

@@ -5,11 +5,12 @@ import { decisionProblem, problem } from '../decision/problem.ts';
 import type { Decision } from '../decision/types.ts';
 import type { EvalContext, RequestDescription } from '../pipeline/types.ts';
 import { UPSTREAM_ERRORS, upstreamRetryable } from '../proxy/errors.ts';
+import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
-import type { Runtime } from './runtime.ts';
+import { acquire, release, type Runtime } from './runtime.ts';
 
 export interface HandlerDeps {
   runtime(): Runtime;
@@ -26,7 +27,7 @@ const DRAIN_LIMIT = 64 * 1024;
 /** The request flow: describe → pipeline → problem response or proxy → call log. */
 export function createHandler(deps: HandlerDeps) {
   return function handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
-    const rt = deps.runtime();
+    const rt = acquire(deps.runtime());
     const at = Date.now();
     const t0 = performance.now();
     const requestId = newRequestId();
@@ -40,6 +41,7 @@ export function createHandler(deps: HandlerDeps) {
       configRevision: rt.loaded.revision,
     };
     const finish = (decision: Decision, extra: Partial<CallRecord>) => {
+      release(rt);
       const record = buildRecord(at, t0, desc, decision, res, extra);
       deps.callLog.record(record);
       deps.observe?.(record);
@@ -59,9 +61,37 @@ export function createHandler(deps: HandlerDeps) {
         finish(decision, proxyFields(outcome));
       });
     };
-    const decided = rt.loaded.pipeline.run(desc, opts, ctx);
-    if (decided instanceof Promise) decided.then(act);
+    // A layer that throws is a bug: fail closed with a 500 that names the request, never forward.
+    const failed = (err: unknown) => {
+      const decision = failureDecision(opts, desc);
+      writeProblem(res, problem({ ...GATEWAY_ERRORS['gateway.internal'], code: 'gateway.internal', requestId, typeBase: rt.typeBase }), true);
+      finish(decision, { outcome: 'error', code: 'gateway.internal', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    };
+    let decided: Decision | Promise<Decision>;
+    try {
+      decided = rt.loaded.pipeline.run(desc, opts, ctx);
+    } catch (err) {
+      return failed(err);
+    }
+    if (decided instanceof Promise) decided.then(act, failed);
     else act(decided);
+  };
+}
+
+function failureDecision(opts: { requestId: string; correlationId?: string; configRevision: string }, desc: RequestDescription): Decision {
+  return {
+    ...opts,
+    at: new Date().toISOString(),
+    disposition: 'enforce',
+    outcome: 'deny',
+    status: 500,
+    denyKind: 'dependency_failed',
+    evidence: [],
+    fixes: [],
+    alsoWouldDeny: [],
+    trace: [],
+    method: desc.method,
+    path: desc.path,
   };
 }
 

@@ -10,8 +10,27 @@ export interface Runtime {
   loaded: LoadedConfig;
   proxies: ServiceProxies;
   typeBase: string;
+  /** Requests that started under this runtime and have not finished. */
+  active: number;
+  /** Set by a reload: close the pools when the last active request is done. */
+  retired: boolean;
 }
 
 export function createRuntime(loaded: LoadedConfig): Runtime {
-  return { loaded, proxies: createProxies(loaded.config), typeBase: loaded.config.gateway.errorTypeBase };
+  return { loaded, proxies: createProxies(loaded.config), typeBase: loaded.config.gateway.errorTypeBase, active: 0, retired: false };
+}
+
+export function acquire(rt: Runtime): Runtime {
+  rt.active++;
+  return rt;
+}
+
+export function release(rt: Runtime): void {
+  if (--rt.active === 0 && rt.retired) void rt.proxies.close();
+}
+
+/** After a reload: the old pools close once nothing uses them, even if the pipeline is async. */
+export function retire(rt: Runtime): void {
+  rt.retired = true;
+  if (rt.active === 0) void rt.proxies.close();
 }
