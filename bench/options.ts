@@ -1,0 +1,79 @@
+// Command-line flags, with environment variables as defaults (BENCH_DURATION, ...).
+import { parseArgs } from 'node:util';
+
+export const TARGETS = ['gateway', 'fastify', 'nginx', 'direct'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export interface BenchOptions {
+  /** Measured seconds per target. */
+  duration: number;
+  /** Warm-up seconds per target (same load, not measured). */
+  warmup: number;
+  connections: number;
+  pipelining: number;
+  /** Each round measures every target once; the table shows the median round. */
+  rounds: number;
+  only: TargetName[];
+  json: boolean;
+  /** Write a CPU profile of the gateway process and print its hottest functions. */
+  profile: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --duration <s>      measured seconds per target        (BENCH_DURATION, default 10)
+  --warmup <s>        warm-up seconds per target         (BENCH_WARMUP, default 2)
+  --connections <n>   concurrent keep-alive connections  (BENCH_CONNECTIONS, default 50)
+  --pipelining <n>    requests in flight per connection  (BENCH_PIPELINING, default 1)
+  --rounds <n>        measure every target n times, interleaved; report the median round (BENCH_ROUNDS, default 1)
+  --only <list>       comma-separated subset of: ${TARGETS.join(', ')}  (BENCH_ONLY)
+  --json              print the results as JSON instead of a table
+  --profile           CPU-profile the gateway process and print its hottest functions
+  -h, --help          this text
+
+targets: gateway = Pinpoint (route + method layers, call log on); fastify = @fastify/http-proxy;
+nginx = nginx proxy_pass (only when nginx is on PATH); direct = the upstream itself (reference).
+`;
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      pipelining: { type: 'string' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const only = (values.only ?? env.BENCH_ONLY ?? TARGETS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of only) {
+    if (!(TARGETS as readonly string[]).includes(name)) throw new Error(`--only: unknown target "${name}" (known: ${TARGETS.join(', ')})`);
+  }
+  return {
+    duration: number('duration', values.duration ?? env.BENCH_DURATION, 10, 1, 600),
+    warmup: number('warmup', values.warmup ?? env.BENCH_WARMUP, 2, 0, 60),
+    connections: number('connections', values.connections ?? env.BENCH_CONNECTIONS, 50, 1, 10_000),
+    pipelining: number('pipelining', values.pipelining ?? env.BENCH_PIPELINING, 1, 1, 100),
+    rounds: number('rounds', values.rounds ?? env.BENCH_ROUNDS, 1, 1, 20),
+    only: TARGETS.filter((t) => only.includes(t)),
+    json: values.json ?? false,
+    profile: values.profile ?? false,
+  };
+}
+
+function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
