@@ -70,29 +70,38 @@ function record(state: RunState, layer: Layer, result: LayerResult, t0: number):
   }
 }
 
+// One object literal per outcome (no spread): this runs on every request.
 function finish(state: RunState, req: RequestDescription, opts: RunOptions): Decision {
   const { ctx, first } = state;
-  const base = {
+  const route = ctx.route?.id ?? ctx.match?.entry.routeIds;
+  if (!first) {
+    return {
+      requestId: opts.requestId,
+      correlationId: opts.correlationId,
+      at: new Date().toISOString(),
+      configRevision: opts.configRevision,
+      disposition: opts.disposition,
+      outcome: 'allow',
+      status: 0,
+      evidence: [],
+      fixes: [],
+      alsoWouldDeny: state.also,
+      trace: state.trace,
+      consumer: ctx.consumer,
+      tenant: ctx.tenant,
+      credential: ctx.credential,
+      route,
+      method: req.method,
+      path: req.path,
+    };
+  }
+  const spec = codeSpec(first.code);
+  return {
     requestId: opts.requestId,
     correlationId: opts.correlationId,
     at: new Date().toISOString(),
     configRevision: opts.configRevision,
     disposition: opts.disposition,
-    alsoWouldDeny: state.also,
-    trace: state.trace,
-    consumer: ctx.consumer,
-    tenant: ctx.tenant,
-    credential: ctx.credential,
-    route: ctx.route?.id ?? ctx.match?.entry.routeIds,
-    method: req.method,
-    path: req.path,
-  };
-  if (!first) {
-    return { ...base, outcome: 'allow', status: 0, evidence: [], fixes: [] };
-  }
-  const spec = codeSpec(first.code);
-  return {
-    ...base,
     outcome: 'deny',
     status: spec.status,
     code: first.code,
@@ -103,6 +112,14 @@ function finish(state: RunState, req: RequestDescription, opts: RunOptions): Dec
     hint: first.hint,
     evidence: first.evidence,
     fixes: first.fixes,
+    alsoWouldDeny: state.also,
+    trace: state.trace,
+    consumer: ctx.consumer,
+    tenant: ctx.tenant,
+    credential: ctx.credential,
+    route,
+    method: req.method,
+    path: req.path,
     headers: first.headers,
     extensions: first.extensions,
   };

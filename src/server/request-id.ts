@@ -1,8 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
-/** Ours, unguessable (122 random bits). randomUUID draws from a cached entropy pool: cheap per request. */
+// Random bytes are drawn 4 KiB at a time: one system call per ~400 ids instead of one each.
+const POOL = Buffer.alloc(4096);
+let offset = POOL.length;
+
+/**
+ * Ours and unguessable: 80 random bits, after 48 bits of the time in milliseconds. The time
+ * prefix keeps ids in order, so the call log's index on them grows at its end instead of
+ * touching a random page per insert.
+ */
 export function newRequestId(): string {
-  return 'req_' + randomUUID().replaceAll('-', '');
+  if (offset + 10 > POOL.length) {
+    randomFillSync(POOL);
+    offset = 0;
+  }
+  const random = POOL.toString('hex', offset, offset + 10);
+  offset += 10;
+  return 'req_' + Date.now().toString(16).padStart(12, '0') + random;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
