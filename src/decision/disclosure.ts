@@ -1,4 +1,4 @@
-import type { Audience } from './codes.ts';
+import type { Audience, CodeSpec } from './codes.ts';
 
 const RANK: Record<Audience, number> = { anyone: 0, caller: 1, operator: 2 };
 
@@ -28,3 +28,14 @@ export const FIELD_AUDIENCE = {
   trace: 'operator',
   detail: 'operator',
 } as const satisfies Record<string, Audience>;
+
+export type DisclosedField = keyof typeof FIELD_AUDIENCE;
+
+/** The fields a code may open to a lower audience than the default: its `disclose` level. */
+const CODE_OPENS: ReadonlySet<DisclosedField> = new Set(['layer', 'hint', 'extensions']);
+
+/** May `audience` see `field` of a denial with this code? */
+export function fieldVisible(field: DisclosedField, audience: Audience, spec: CodeSpec): boolean {
+  const minimum = CODE_OPENS.has(field) ? spec.disclose : FIELD_AUDIENCE[field];
+  return maySee(audience, minimum);
+}

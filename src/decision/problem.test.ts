@@ -60,3 +60,18 @@ test('without a public hint the caller is told to quote the request id', () => {
   assert.match(JSON.parse(p.body).detail, /Quote request id req_q/);
   assert.equal(JSON.parse(p.body).layer, undefined);
 });
+
+test('a code that discloses to callers only shows anyone nothing but the basics', async () => {
+  const { DECISION_CODES } = await import('./codes.ts');
+  const { fieldVisible } = await import('./disclosure.ts');
+  const callerOnly = { ...DECISION_CODES['method.not_allowed'], disclose: 'caller' as const };
+  assert.equal(fieldVisible('layer', 'anyone', callerOnly), false);
+  assert.equal(fieldVisible('hint', 'anyone', callerOnly), false);
+  assert.equal(fieldVisible('hint', 'caller', callerOnly), true);
+  for (const audience of ['anyone', 'caller'] as const) {
+    for (const field of ['rule', 'evidence', 'fixes', 'trace', 'detail'] as const) {
+      assert.equal(fieldVisible(field, audience, callerOnly), false, `${field} hidden from ${audience}`);
+    }
+  }
+  assert.equal(fieldVisible('evidence', 'operator', callerOnly), true);
+});

@@ -1,5 +1,5 @@
 import { codeSpec, type Audience } from './codes.ts';
-import { maySee } from './disclosure.ts';
+import { fieldVisible } from './disclosure.ts';
 import type { Decision } from './types.ts';
 
 /** A response ready to write: RFC 9457 problem+json. */
@@ -59,7 +59,7 @@ export function problem(f: ProblemFields): ProblemResponse {
 export function decisionProblem(d: Decision, audience: Audience, typeBase: string): ProblemResponse {
   if (!d.code) throw new Error('decisionProblem needs a denial');
   const spec = codeSpec(d.code);
-  const open = maySee(audience, spec.disclose);
+  const hint = fieldVisible('hint', audience, spec) ? d.hint : undefined;
   return problem({
     status: spec.status,
     code: d.code,
@@ -67,10 +67,10 @@ export function decisionProblem(d: Decision, audience: Audience, typeBase: strin
     requestId: d.requestId,
     retryable: spec.retryable,
     typeBase,
-    detail: open ? d.hint : undefined,
-    layer: open ? spec.layer : undefined,
-    hint: open ? d.hint : undefined,
-    extensions: open ? d.extensions : undefined,
+    detail: hint,
+    layer: fieldVisible('layer', audience, spec) ? spec.layer : undefined,
+    hint,
+    extensions: fieldVisible('extensions', audience, spec) ? d.extensions : undefined,
     headers: d.headers,
   });
 }
