@@ -79,6 +79,69 @@ const Route = z.strictObject({
   hosts: z.array(z.string().min(1)).min(1).optional().describe('Host names this route answers for; absent means any host.'),
   version: z.string().min(1).optional().describe('Only requests whose version header (gateway.versionHeader) equals this value.'),
   stripPrefix: z.string().startsWith('/').optional().describe('Removed from the path before it is sent upstream (for /v2/... versioning).'),
+  authn: z
+    .array(z.string().regex(/^(apiKey|jwt(:[A-Za-z0-9_.-]+)?|introspection:[A-Za-z0-9_.-]+|basic|session)$/, 'an authn entry is apiKey, jwt, jwt:<issuer>, introspection:<name>, basic or session'))
+    .min(1)
+    .optional()
+    .describe('Credentials this route accepts, in order (apiKey, jwt, jwt:<issuer>, introspection:<name>, basic, session). Absent: the route is public.'),
+  apiKeyInQuery: z.boolean().default(false).describe('Accept an API key from the query parameter authn.apiKeys.queryParam on this route (off: keys in URLs end up in logs and browser history).'),
+});
+
+const Status = z.enum(['active', 'suspended']);
+
+const Tenant = z.strictObject({
+  status: Status.default('active').describe('A suspended tenant\'s consumers are refused with 403 authn.tenant_suspended.'),
+  reason: z.string().optional().describe('Why the tenant is suspended (operator view only).'),
+});
+
+const Consumer = z.strictObject({
+  tenant: z.string().describe('The tenant (under tenants:) this consumer belongs to.'),
+  roles: z.array(z.string()).default([]).describe('Roles granted to this consumer.'),
+  status: Status.default('active').describe('A suspended consumer is refused with 403 authn.consumer_suspended.'),
+  reason: z.string().optional().describe('Why the consumer is suspended (operator view only).'),
+  subjects: z.array(z.string()).default([]).describe('Token subjects (the issuer\'s consumerClaim values) that are this consumer.'),
+});
+
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+const JwtIssuer = z.strictObject({
+  issuer: z.string().describe('Expected `iss` claim.'),
+  jwksUri: z.string().url().describe('Where the issuer publishes its signing keys (JWKS).'),
+  audiences: z.array(z.string()).min(1).describe('Accepted `aud` values; a token must name one of them.'),
+  algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).default(['RS256', 'ES256']).describe('Signature algorithms accepted (never none or HMAC).'),
+  clockSkewS: z.number().int().min(0).max(300).default(30).describe('Tolerance for exp and nbf, in seconds.'),
+  consumerClaim: z.string().default('sub').describe('Claim naming the consumer: matched against consumer names and their subjects.'),
+  tenantClaim: z.string().optional().describe('Claim naming the tenant, for tokens of consumers not declared in the config.'),
+  scopeClaims: z.array(z.string()).default(['scope', 'scp']).describe('Claims that carry scopes (space-separated string or array).'),
+  rolesClaim: z.string().optional().describe('Claim that carries roles.'),
+  jwksRefreshMinMs: z.number().int().min(0).default(30000).describe('Least time between two JWKS fetches caused by an unknown kid.'),
+  jwksMaxAgeMs: z.number().int().positive().default(600000).describe('How long fetched signing keys are used before they are fetched again.'),
+});
+
+const Introspection = z.strictObject({
+  endpoint: z.string().url().describe('The RFC 7662 introspection endpoint.'),
+  clientId: z.string().describe('Client id the gateway authenticates with at the endpoint.'),
+  clientSecretEnv: z.string().describe('Environment variable holding the client secret.'),
+  cacheTtlS: z.number().int().min(0).default(30).describe('How long an active answer is reused (never beyond the token\'s exp).'),
+  negativeCacheTtlS: z.number().int().min(0).default(5).describe('How long an inactive answer is reused.'),
+  timeoutMs: z.number().int().positive().default(2000).describe('Time allowed for the endpoint to answer (fail closed beyond).'),
+  consumerClaim: z.string().default('client_id'),
+  tenantClaim: z.string().optional(),
+});
+
+const NAMED = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const Authn = z.strictObject({
+  realm: z.string().default('pinpoint').describe('Realm named in WWW-Authenticate challenges.'),
+  apiKeys: z
+    .strictObject({
+      header: z.string().default('x-api-key').describe('Header that carries an API key.'),
+      bearer: z.boolean().default(true).describe('Also accept an API key as Authorization: Bearer <key>.'),
+      queryParam: z.string().default('api_key').describe('Query parameter for keys, on routes with apiKeyInQuery only.'),
+    })
+    .prefault({}),
+  jwt: z.record(z.string().regex(NAMED), JwtIssuer).default({}).describe('Token issuers by name (OAuth2 / OIDC).'),
+  introspection: z.record(z.string().regex(NAMED), Introspection).default({}).describe('RFC 7662 introspection endpoints by name, for opaque tokens.'),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -127,9 +190,21 @@ export const ConfigSchema = z.strictObject({
     .default({})
     .describe('Upstream services by name; routes refer to them.'),
   routes: z.array(Route).default([]).describe('Routes, matched by host, path, method and version.'),
+  tenants: z.record(z.string().regex(NAMED), Tenant).default({}).describe('Tenants by name.'),
+  consumers: z.record(z.string().regex(NAMED), Consumer).default({}).describe('Consumers (applications or users) by name.'),
+  authn: Authn.prefault({}).describe('How callers are authenticated: API keys, token issuers, introspection.'),
+  store: z
+    .strictObject({
+      file: z.string().default('pinpoint-store.db').describe('SQLite file of credentials and the audit log, relative to the config file.'),
+    })
+    .prefault({})
+    .describe('Where credentials (hashed) and the audit log are kept.'),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.output<typeof ConfigSchema>;
 export type RouteConfig = Config['routes'][number];
 export type ServiceConfig = Config['services'][string];
+export type JwtIssuerConfig = Config['authn']['jwt'][string];
+export type IntrospectionConfig = Config['authn']['introspection'][string];
+export type ConsumerConfig = Config['consumers'][string];

@@ -1,4 +1,4 @@
-import { codeSpec, type Audience } from './codes.ts';
+import { codeSpec, type Audience, type DecisionCode } from './codes.ts';
 import { fieldVisible } from './disclosure.ts';
 import type { Decision } from './types.ts';
 
@@ -58,11 +58,13 @@ export function problem(f: ProblemFields): ProblemResponse {
  */
 export function decisionProblem(d: Decision, audience: Audience, typeBase: string): ProblemResponse {
   if (!d.code) throw new Error('decisionProblem needs a denial');
-  const spec = codeSpec(d.code);
+  const precise = codeSpec(d.code);
+  const code = (precise.publicAs ?? d.code) as DecisionCode;
+  const spec = codeSpec(code);
   const hint = fieldVisible('hint', audience, spec) ? d.hint : undefined;
   return problem({
     status: spec.status,
-    code: d.code,
+    code,
     title: spec.title,
     requestId: d.requestId,
     retryable: spec.retryable,

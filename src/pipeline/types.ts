@@ -1,5 +1,6 @@
 import type { Audience } from '../decision/codes.ts';
 import type { Denial } from '../decision/types.ts';
+import type { Identity } from '../layers/authn/types.ts';
 import type { CompiledRoute, RouteMatch } from '../layers/route/compile.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface EvalContext {
   consumer?: string;
   tenant?: string;
   credential?: string;
+  /** Set by the authn layer once a credential checked out. */
+  identity?: Identity;
 }
 
 /** undefined = pass; a Denial = refuse; SKIP = could not run (missing context from an earlier layer). */

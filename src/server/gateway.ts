@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallLog, CallRecord } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { createHandler } from './handler.ts';
+import type { PipelineDeps } from '../pipeline/order.ts';
 import { attachProtocolErrors } from './protocol-errors.ts';
 import { createRuntime, retire, type Runtime } from './runtime.ts';
 
@@ -10,6 +11,8 @@ export interface GatewayOptions {
   loaded: LoadedConfig;
   callLog: CallLog;
   observe?(record: CallRecord): void;
+  /** Stores the layers read (credentials); without them no stored key is known. */
+  deps?: PipelineDeps;
 }
 
 /** The data-plane listener. Config reloads swap the runtime; in-flight requests keep theirs. */
@@ -18,7 +21,7 @@ export class Gateway {
   readonly server: Server;
 
   constructor(private readonly opts: GatewayOptions) {
-    this.runtime = createRuntime(opts.loaded);
+    this.runtime = createRuntime(opts.loaded, opts.deps);
     const g = opts.loaded.config.gateway;
     const handle = createHandler({ runtime: () => this.runtime, callLog: opts.callLog, observe: opts.observe, proto: 'http' });
     this.server = createServer(
@@ -60,7 +63,7 @@ export class Gateway {
   /** Swaps in a new config; the old pools close once their in-flight requests are done. */
   reload(loaded: LoadedConfig): void {
     const old = this.runtime;
-    this.runtime = createRuntime(loaded);
+    this.runtime = createRuntime(loaded, this.opts.deps);
     retire(old);
   }
 

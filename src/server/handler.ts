@@ -69,7 +69,7 @@ export function createHandler(deps: HandlerDeps) {
     };
     let decided: Decision | Promise<Decision>;
     try {
-      decided = rt.loaded.pipeline.run(desc, opts, ctx);
+      decided = rt.pipeline.run(desc, opts, ctx);
     } catch (err) {
       return failed(err);
     }

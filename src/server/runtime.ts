@@ -1,4 +1,6 @@
 import type { LoadedConfig } from '../config/load.ts';
+import { compilePipeline, NO_DEPS, type PipelineDeps } from '../pipeline/order.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
 import { createProxies } from '../proxy/index.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
 
@@ -8,6 +10,8 @@ import type { ServiceProxies } from '../proxy/types.ts';
  */
 export interface Runtime {
   loaded: LoadedConfig;
+  /** The loaded config's pipeline, compiled with the gateway's stores. */
+  pipeline: Pipeline;
   proxies: ServiceProxies;
   typeBase: string;
   /** Requests that started under this runtime and have not finished. */
@@ -16,8 +20,9 @@ export interface Runtime {
   retired: boolean;
 }
 
-export function createRuntime(loaded: LoadedConfig): Runtime {
-  return { loaded, proxies: createProxies(loaded.config), typeBase: loaded.config.gateway.errorTypeBase, active: 0, retired: false };
+export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS): Runtime {
+  const pipeline = deps === NO_DEPS ? loaded.pipeline : compilePipeline(loaded.config, deps);
+  return { loaded, pipeline, proxies: createProxies(loaded.config), typeBase: loaded.config.gateway.errorTypeBase, active: 0, retired: false };
 }
 
 export function acquire(rt: Runtime): Runtime {
