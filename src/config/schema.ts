@@ -125,8 +125,8 @@ const Introspection = z.strictObject({
   cacheTtlS: z.number().int().min(0).default(30).describe('How long an active answer is reused (never beyond the token\'s exp).'),
   negativeCacheTtlS: z.number().int().min(0).default(5).describe('How long an inactive answer is reused.'),
   timeoutMs: z.number().int().positive().default(2000).describe('Time allowed for the endpoint to answer (fail closed beyond).'),
-  consumerClaim: z.string().default('client_id'),
-  tenantClaim: z.string().optional(),
+  consumerClaim: z.string().default('client_id').describe('Member of the introspection answer naming the consumer.'),
+  tenantClaim: z.string().optional().describe('Member of the introspection answer naming the tenant.'),
 });
 
 const NAMED = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -139,7 +139,8 @@ const Authn = z.strictObject({
       bearer: z.boolean().default(true).describe('Also accept an API key as Authorization: Bearer <key>.'),
       queryParam: z.string().default('api_key').describe('Query parameter for keys, on routes with apiKeyInQuery only.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Where API keys are read from.'),
   jwt: z.record(z.string().regex(NAMED), JwtIssuer).default({}).describe('Token issuers by name (OAuth2 / OIDC).'),
   introspection: z.record(z.string().regex(NAMED), Introspection).default({}).describe('RFC 7662 introspection endpoints by name, for opaque tokens.'),
 });
