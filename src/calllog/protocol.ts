@@ -1,3 +1,4 @@
+import type { CallRow } from './row.ts';
 import type { CallRecord } from './types.ts';
 
 /** What the writer worker is started with. */
@@ -11,8 +12,14 @@ export interface WriterSetup {
   retentionIntervalMs: number;
 }
 
+/**
+ * One entry of a batch: the finished row of a call that holds no secret, or the record of
+ * one that does, which the worker redacts before building its row.
+ */
+export type BatchEntry = CallRow | CallRecord;
+
 /** Main thread → worker. */
-export type ToWriter = { type: 'batch'; id: number; records: CallRecord[] } | { type: 'close' };
+export type ToWriter = { type: 'batch'; id: number; entries: BatchEntry[] } | { type: 'close' };
 
 /** Worker → main thread. */
 export type FromWriter =

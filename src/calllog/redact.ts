@@ -34,6 +34,8 @@ export function redactRecord(record: CallRecord, rules: RedactionRules): CallRec
   const secrets = new Set<string>();
   const requestHeaders = redactHeaders(record.requestHeaders, rules, secrets);
   const query = redactQuery(record.query, rules, secrets);
+  // With no secret in hand, scrubbing would copy the decision and change nothing.
+  if (secrets.size === 0) return { ...record, query, requestHeaders };
   const scrub = scrubber(secrets);
   return {
     ...record,
@@ -43,6 +45,23 @@ export function redactRecord(record: CallRecord, rules: RedactionRules): CallRec
     // Layers redact their evidence already; this is the second line of defence.
     decision: scrubDeep(record.decision, scrub) as Decision,
   };
+}
+
+/**
+ * True when redactRecord would store the record exactly as it is: no header it redacts, no
+ * query parameter it redacts, hence no secret to chase through the decision or the error.
+ * Cheap enough for the gateway thread, so such a record can skip redaction altogether.
+ * Errs towards false: a header name that is not lowercase also counts as "may hold one".
+ */
+export function holdsNoSecret(record: CallRecord, rules: RedactionRules): boolean {
+  const headers = record.requestHeaders;
+  for (const name in headers) {
+    if (headers[name] === undefined) continue;
+    if (rules.headers.has(name) || name.toLowerCase() !== name) return false;
+  }
+  if (!record.query || rules.queryParams.size === 0) return true;
+  const secrets = new Set<string>();
+  return redactQuery(record.query, rules, secrets) === record.query && secrets.size === 0;
 }
 
 export function redactHeaders(

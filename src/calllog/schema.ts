@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { CALL_COLUMNS } from './row.ts';
 
 /**
  * The call log's SQLite layout. Columns hold what `pinpoint logs` and the admin API filter
@@ -9,7 +10,7 @@ import Database from 'better-sqlite3';
  * `row_id` is AUTOINCREMENT so an id is never reused after retention deletes rows:
  * followers page with "rows after id N" and must never miss or repeat one.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -38,18 +39,26 @@ CREATE TABLE IF NOT EXISTS calls (
   decision        TEXT    NOT NULL,
   request_headers TEXT    NOT NULL
 );
--- request_id is indexed by its UNIQUE constraint.
+-- request_id is indexed by its UNIQUE constraint. Request ids are time-ordered, so that
+-- index and calls_at grow at their end. The other indexes are partial: they hold only the
+-- rows they help find (denials and errors carry a code and a status >= 400; few requests
+-- carry a correlation id), so the allowed requests that make most of the log touch no page
+-- of theirs. The reader adds the matching "status >= 400" term so SQLite can use calls_failed.
 CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
-CREATE INDEX IF NOT EXISTS calls_code ON calls (code);
-CREATE INDEX IF NOT EXISTS calls_status ON calls (status);
-CREATE INDEX IF NOT EXISTS calls_correlation_id ON calls (correlation_id);
+CREATE INDEX IF NOT EXISTS calls_code ON calls (code) WHERE code IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_failed ON calls (status) WHERE status >= 400;
+CREATE INDEX IF NOT EXISTS calls_correlation_id ON calls (correlation_id) WHERE correlation_id IS NOT NULL;
 `;
 
-export const INSERT_CALL = `
-INSERT OR IGNORE INTO calls (at, request_id, correlation_id, consumer, tenant, route, method, path, query, host, client_ip,
-  status, outcome, code, layer, upstream, upstream_status, upstream_ms, total_ms, config_revision, error, decision, request_headers)
-VALUES (@at, @request_id, @correlation_id, @consumer, @tenant, @route, @method, @path, @query, @host, @client_ip,
-  @status, @outcome, @code, @layer, @upstream, @upstream_status, @upstream_ms, @total_ms, @config_revision, @error, @decision, @request_headers)`;
+/** Version 1 indexed every row by code, status and correlation id; version 2 replaces them. */
+const MIGRATE_FROM_1 = `
+DROP INDEX IF EXISTS calls_code;
+DROP INDEX IF EXISTS calls_status;
+DROP INDEX IF EXISTS calls_correlation_id;
+`;
+
+/** Binds a CallRow (positional, CALL_COLUMNS order); a request id already stored is skipped. */
+export const INSERT_CALL = `INSERT OR IGNORE INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${CALL_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Opens (creating when needed) the call log file for writing: WAL, schema in place. */
 export function openForWriting(file: string): Database.Database {
@@ -64,7 +73,10 @@ export function openForWriting(file: string): Database.Database {
     db.close();
     throw new Error(`${file}: call log schema version ${version} is newer than this Pinpoint understands (${SCHEMA_VERSION})`);
   }
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.transaction(() => {
+    if (version === 1) db.exec(MIGRATE_FROM_1);
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
   return db;
 }

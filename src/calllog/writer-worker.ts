@@ -1,11 +1,11 @@
-// The call log's writer thread: redacts each record, then inserts a whole batch in one
-// transaction. Nothing here runs on the gateway's event loop.
+// The call log's writer thread: redacts each record that may hold a secret, then inserts a
+// whole batch in one transaction. Nothing here runs on the gateway's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWriter, ToWriter, WriterSetup } from './protocol.ts';
+import type { BatchEntry, FromWriter, ToWriter, WriterSetup } from './protocol.ts';
 import { redactionRules, redactRecord } from './redact.ts';
 import { applyRetention } from './retention.ts';
+import { callRow } from './row.ts';
 import { INSERT_CALL, openForWriting } from './schema.ts';
-import type { CallRecord } from './types.ts';
 
 const port = parentPort!;
 const setup = workerData as WriterSetup;
@@ -13,9 +13,10 @@ const rules = redactionRules(setup.redactHeaders, setup.redactQueryParams);
 const db = openForWriting(setup.file);
 const insert = db.prepare(INSERT_CALL);
 
-const insertBatch = db.transaction((records: CallRecord[]) => {
+// A row came ready from the gateway thread (its call held no secret); a record is redacted here.
+const insertBatch = db.transaction((entries: BatchEntry[]) => {
   let inserted = 0;
-  for (const r of records) inserted += insert.run(row(redactRecord(r, rules))).changes;
+  for (const e of entries) inserted += insert.run(Array.isArray(e) ? e : callRow(redactRecord(e, rules))).changes;
   return inserted;
 });
 
@@ -38,10 +39,10 @@ retentionTimer.unref();
 port.on('message', (msg: ToWriter) => {
   if (msg.type === 'batch') {
     try {
-      const inserted = insertBatch(msg.records);
-      send({ type: 'written', id: msg.id, count: msg.records.length, inserted });
+      const inserted = insertBatch(msg.entries);
+      send({ type: 'written', id: msg.id, count: msg.entries.length, inserted });
     } catch (err) {
-      send({ type: 'written', id: msg.id, count: msg.records.length, inserted: 0, error: String((err as Error).message ?? err) });
+      send({ type: 'written', id: msg.id, count: msg.entries.length, inserted: 0, error: String((err as Error).message ?? err) });
     }
     return;
   }
@@ -58,31 +59,3 @@ port.on('message', (msg: ToWriter) => {
 });
 
 send({ type: 'ready' });
-
-function row(r: CallRecord) {
-  return {
-    at: Math.round(r.at),
-    request_id: r.requestId,
-    correlation_id: r.correlationId ?? null,
-    consumer: r.consumer ?? null,
-    tenant: r.tenant ?? null,
-    route: r.route ?? null,
-    method: r.method,
-    path: r.path,
-    query: r.query ?? '',
-    host: r.host ?? '',
-    client_ip: r.clientIp ?? '',
-    status: r.status,
-    outcome: r.outcome,
-    code: r.code ?? null,
-    layer: r.layer ?? null,
-    upstream: r.upstream ?? null,
-    upstream_status: r.upstreamStatus ?? null,
-    upstream_ms: r.upstreamMs ?? null,
-    total_ms: r.totalMs,
-    config_revision: r.configRevision,
-    error: r.error ?? null,
-    decision: JSON.stringify(r.decision),
-    request_headers: JSON.stringify(r.requestHeaders),
-  };
-}

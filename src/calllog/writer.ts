@@ -1,5 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import type { FromWriter, ToWriter, WriterSetup } from './protocol.ts';
+import type { BatchEntry, FromWriter, ToWriter, WriterSetup } from './protocol.ts';
+import { holdsNoSecret, redactionRules, type RedactionRules } from './redact.ts';
+import { callRow } from './row.ts';
 import { openForWriting } from './schema.ts';
 import { spawnWorker } from './spawn-worker.ts';
 import type { CallLog, CallLogStats, CallRecord } from './types.ts';
@@ -20,7 +22,7 @@ export interface WriterOptions {
  * dropped and counted instead of piling up in memory.
  */
 export class BatchingCallLog implements CallLog {
-  private pending: CallRecord[] = [];
+  private pending: BatchEntry[] = [];
   private inFlight = new Map<number, number>();
   private inFlightCount = 0;
   private nextBatchId = 1;
@@ -33,11 +35,13 @@ export class BatchingCallLog implements CallLog {
   private closing: Promise<void> | undefined;
   private readonly worker: Worker;
   private readonly closed: Promise<void>;
+  private readonly rules: RedactionRules;
 
   constructor(private readonly opts: WriterOptions) {
     // Creating the file and schema here, synchronously, makes a bad path fail at startup
     // and lets a reader open the file as soon as this returns.
     openForWriting(opts.setup.file).close();
+    this.rules = redactionRules(opts.setup.redactHeaders, opts.setup.redactQueryParams);
     this.worker = spawnWorker(new URL('./writer-worker.ts', import.meta.url), { workerData: opts.setup });
     this.closed = new Promise<void>((resolve) => {
       this.worker.on('message', (msg: FromWriter) => {
@@ -61,7 +65,7 @@ export class BatchingCallLog implements CallLog {
       this.dropped++;
       return;
     }
-    this.pending.push(entry);
+    this.pending.push(this.entryFor(entry));
     if (this.pending.length >= this.opts.batchSize) {
       // Not synchronously: the request that filled the batch should not pay for posting it.
       this.immediate ??= setImmediate(() => this.flush());
@@ -104,14 +108,30 @@ export class BatchingCallLog implements CallLog {
     this.timer = undefined;
     this.immediate = undefined;
     while (this.pending.length > 0 && !this.dead) {
-      const records = this.pending.splice(0, this.opts.batchSize);
+      const entries = this.pending.splice(0, this.opts.batchSize);
       const id = this.nextBatchId++;
-      this.inFlight.set(id, records.length);
-      this.inFlightCount += records.length;
-      if (!this.post({ type: 'batch', id, records })) {
+      this.inFlight.set(id, entries.length);
+      this.inFlightCount += entries.length;
+      if (!this.post({ type: 'batch', id, entries })) {
         this.settle(id);
-        this.dropped += records.length;
+        this.dropped += entries.length;
       }
+    }
+  }
+
+  /**
+   * Most calls hold no secret (no credential header, no secret query parameter): their row is
+   * built here, once, and the record is let go at once. Cloning a flat row to the worker costs
+   * far less than cloning the record's objects, and nothing is kept alive for the GC to copy
+   * while the batch fills. A call that may hold a secret goes as it is and the worker redacts it.
+   */
+  private entryFor(entry: CallRecord): BatchEntry {
+    if (!holdsNoSecret(entry, this.rules)) return entry;
+    try {
+      return callRow(entry);
+    } catch {
+      // Not JSON-able (a cycle, a BigInt): the clone in post() decides, as for any record.
+      return entry;
     }
   }
 
