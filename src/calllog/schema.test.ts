@@ -59,6 +59,12 @@ test('the queries the reader runs use the partial indexes', () => {
   db.close();
 });
 
+test('a new file uses 8 KiB pages', () => {
+  const db = openForWriting(join(dir, 'pages.db'));
+  assert.equal(db.pragma('page_size', { simple: true }), 8192);
+  db.close();
+});
+
 test('a file from a newer Pinpoint is refused', () => {
   const file = join(dir, 'future.db');
   const db = new Database(file);

