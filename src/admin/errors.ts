@@ -9,6 +9,9 @@ export const ADMIN_ERRORS = {
   'admin.method_not_allowed': { status: 405, title: 'The admin endpoint does not allow this method', retryable: false },
   'admin.bad_query': { status: 400, title: 'A query parameter is invalid', retryable: false },
   'admin.not_found': { status: 404, title: 'No call log entry has this request id', retryable: false },
+  'admin.bad_request': { status: 400, title: 'The request body is invalid', retryable: false },
+  'admin.key_not_found': { status: 404, title: 'No API key has this id', retryable: false },
+  'admin.key_conflict': { status: 409, title: 'The API key is not in a state that allows this change', retryable: false },
   'admin.not_ready': { status: 503, title: 'The gateway is not ready', retryable: true },
   'admin.internal': { status: 500, title: 'The admin API failed to answer', retryable: true },
 } as const;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { newRequestId } from '../server/request-id.ts';
 import { bearerTokenCheck } from './auth.ts';
 import { ENDPOINTS, WHY_PREFIX, why } from './endpoints.ts';
+import { KEY_PATHS, keysEndpoint } from './keys.ts';
 import { sendProblem } from './reply.ts';
 import type { AdminDeps, AdminRequest, AdminServer, Endpoint } from './types.ts';
 
@@ -29,7 +30,7 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     res.setHeader('x-request-id', requestId);
     const { config } = deps.loaded();
     const typeBase = config.gateway.errorTypeBase;
-    // The admin API reads no bodies: close rather than drain one.
+    // The admin API reads no bodies (but key management's): close rather than drain one.
     const cl = req.headers['content-length'];
     const close = (cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined;
 
@@ -54,19 +55,21 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-    let endpoint: Endpoint | undefined = ENDPOINTS.get(path);
+    // Key management reads JSON bodies and checks its own methods.
+    const keys = deps.keys ? keysEndpoint(path) : undefined;
+    let endpoint: Endpoint | undefined = keys ?? ENDPOINTS.get(path);
     if (!endpoint && path.startsWith(WHY_PREFIX) && path.length > WHY_PREFIX.length && !path.includes('/', WHY_PREFIX.length)) {
       const id = path.slice(WHY_PREFIX.length);
       endpoint = (r) => why(r, id);
     }
     if (!endpoint) {
       sendProblem(res, 'admin.no_such_endpoint', requestId, typeBase, {
-        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId'].join(', ')}.`,
+        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId', ...(deps.keys ? KEY_PATHS : [])].join(', ')}.`,
         close,
       });
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!keys && req.method !== 'GET' && req.method !== 'HEAD') {
       sendProblem(res, 'admin.method_not_allowed', requestId, typeBase, { detail: `Use ${ALLOW}.`, headers: { allow: ALLOW }, close });
       return;
     }

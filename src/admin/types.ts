@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallLogReader, CallLogStats } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
+import type { CredentialStore } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface AdminDeps {
@@ -18,6 +19,8 @@ export interface AdminDeps {
   metrics: Metrics;
   /** Whether the gateway listener is up and taking traffic. */
   ready(): boolean;
+  /** The credential store: enables /keys and /audit (src/admin/keys.ts). */
+  keys?: CredentialStore;
 }
 
 export interface AdminServer {

@@ -2,6 +2,7 @@
 // parameters for the code that does the work.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
+import { auditLogCommand, keysCommand } from './keys.ts';
 import { logsCommand } from './logs.ts';
 import { startCommand } from './start.ts';
 import { validateCommand } from './validate.ts';
@@ -14,7 +15,9 @@ function buildProgram(): Command {
     .addCommand(startCommand())
     .addCommand(validateCommand())
     .addCommand(whyCommand())
-    .addCommand(logsCommand());
+    .addCommand(logsCommand())
+    .addCommand(keysCommand())
+    .addCommand(auditLogCommand());
 }
 
 async function main(argv: string[] = process.argv): Promise<void> {

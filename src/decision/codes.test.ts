@@ -7,7 +7,7 @@ import { ADMIN_ERRORS } from '../admin/errors.ts';
 import { loadConfigText } from '../config/load.ts';
 import { UPSTREAM_ERRORS } from '../proxy/errors.ts';
 import { GATEWAY_ERRORS } from '../server/errors.ts';
-import { DECISION_CODES } from './codes.ts';
+import { DECISION_CODES, type CodeSpec } from './codes.ts';
 import { decisionProblem } from './problem.ts';
 
 interface Documented {
@@ -90,5 +90,18 @@ test('the type URL of a problem is the configured base plus the code', () => {
     assert.ok(!(d instanceof Promise));
     const body = JSON.parse(decisionProblem(d, 'anyone', base).body);
     assert.equal(body.type, `${base}route.not_found`);
+  }
+});
+
+test('every publicAs names an existing code of the same layer and status, which has no publicAs itself', () => {
+  const table: Record<string, CodeSpec> = DECISION_CODES;
+  for (const [code, spec] of Object.entries(table)) {
+    if (spec.publicAs === undefined) continue;
+    const shown = table[spec.publicAs];
+    assert.ok(shown, `${code} is shown as ${spec.publicAs}, which is not in DECISION_CODES`);
+    assert.equal(shown.status, spec.status, `${code} (status ${spec.status}) is shown as ${spec.publicAs} (status ${shown.status}): the status line would tell them apart`);
+    assert.equal(shown.layer, spec.layer, `${code} is shown as ${spec.publicAs} of another layer`);
+    assert.equal(shown.publicAs, undefined, `${spec.publicAs} is itself shown as another code: point ${code} at the final one`);
+    assert.equal(shown.retryable, spec.retryable, `${code} and ${spec.publicAs} differ in retryable: the response would tell them apart`);
   }
 });

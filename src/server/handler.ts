@@ -10,6 +10,7 @@ import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
+import { stripApiKey } from './strip-api-key.ts';
 import { acquire, release, type Runtime } from './runtime.ts';
 
 export interface HandlerDeps {
@@ -53,7 +54,9 @@ export function createHandler(deps: HandlerDeps) {
         return;
       }
       if (expectsContinue) res.writeContinue();
-      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query: desc.query, host: req.headers.host ?? '', proto: deps.proto };
+      // A key the gateway accepted is not forwarded (see strip-api-key.ts).
+      const query = ctx.identity?.via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
+      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);

@@ -8,6 +8,7 @@ import { openCallLog, openCallLogReader } from '../calllog/index.ts';
 import type { CallLog } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
+import { openStore, type CredentialStore } from '../store/index.ts';
 import { Gateway } from './gateway.ts';
 
 export interface StartOptions {
@@ -29,6 +30,8 @@ export interface Running {
   adminAddress?: AddressInfo;
   /** The call log file in use. */
   logFile: string;
+  /** The credential store (API keys, audit log) at config store.file. */
+  store: CredentialStore;
   close(): Promise<void>;
 }
 
@@ -38,8 +41,9 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const { config } = loaded;
   const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
   const callLog = openCallLog({ ...config.log, file: logFile });
+  const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
   const metrics = createMetrics();
-  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r) });
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store } } });
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 
   let admin: AdminServer | undefined;
@@ -55,10 +59,12 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       upstreamHealth: () => gateway.proxies.health(),
       metrics,
       ready: () => gateway.server.listening,
+      keys: store,
     }).catch(async (err: Error) => {
       // Leave nothing half-started behind: the caller gets the error and no open listener.
       await gateway.close();
       await callLog.close();
+      await store.close();
       reader.close();
       throw err;
     });
@@ -83,11 +89,13 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
     gatewayAddress,
     adminAddress: admin?.address,
     logFile,
+    store,
     async close() {
       watcher?.close();
       await gateway.close();
       await admin?.close();
       await callLog.close();
+      await store.close();
       reader?.close();
     },
   };

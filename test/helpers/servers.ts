@@ -7,6 +7,7 @@ import { openCallLog, openCallLogReader } from '../../src/calllog/index.ts';
 import type { CallLog, CallLogReader } from '../../src/calllog/types.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Gateway } from '../../src/server/gateway.ts';
+import type { CredentialStore } from '../../src/store/types.ts';
 
 export interface Upstream {
   url: string;
@@ -55,16 +56,21 @@ export interface TestGateway {
   /** Flushes the call log and opens a reader on it. */
   reader(): Promise<CallLogReader>;
   dir: string;
+  /** The call log SQLite file. */
+  logFile: string;
   close(): Promise<void>;
 }
 
-/** A real gateway on an ephemeral loopback port, from YAML text, logging to a temp SQLite file. */
-export async function startGateway(yaml: string): Promise<TestGateway> {
+/**
+ * A real gateway on an ephemeral loopback port, from YAML text, logging to a temp SQLite file.
+ * With a store, routes with `authn: [apiKey]` check keys against it (the caller closes it).
+ */
+export async function startGateway(yaml: string, opts: { store?: CredentialStore } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'pinpoint-test-'));
   const loaded = loadConfigText(yaml, 'test.yaml');
   const file = join(dir, 'calls.db');
   const callLog = openCallLog({ ...loaded.config.log, file, flushIntervalMs: 5 });
-  const gateway = new Gateway({ loaded, callLog });
+  const gateway = new Gateway({ loaded, callLog, deps: opts.store && { authn: { keys: opts.store } } });
   const addr = await gateway.listen(0, '127.0.0.1');
   const readers: CallLogReader[] = [];
   return {
@@ -73,6 +79,7 @@ export async function startGateway(yaml: string): Promise<TestGateway> {
     gateway,
     callLog,
     dir,
+    logFile: file,
     async reader() {
       await waitForFlush(callLog);
       const r = openCallLogReader(file);

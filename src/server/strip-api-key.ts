@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '../config/schema.ts';
+import { KEY_PREFIX } from '../layers/authn/api-key/format.ts';
+import type { RequestDescription } from '../pipeline/types.ts';
+
+const BEARER_KEY = new RegExp(`^bearer ${KEY_PREFIX}`, 'i');
+
+/**
+ * An API key is the gateway's credential, not the upstream's. Once the gateway accepted one,
+ * the key is taken out of what is forwarded (the key header, an `Authorization: Bearer` that
+ * carries a key, the query parameter on routes that accept keys there), so it never ends up in
+ * an upstream's logs or in a service that has no business holding it. Any other Authorization
+ * value (a token for the upstream) is forwarded as before.
+ *
+ * The call log keeps the headers as received (and redacts them itself): `desc.headers` is
+ * given its own copy before the request's headers are changed. Returns the query to forward.
+ */
+export function stripApiKey(req: IncomingMessage, desc: RequestDescription, apiKeys: Config['authn']['apiKeys']): string {
+  const headers = req.headers;
+  const header = apiKeys.header.toLowerCase();
+  const auth = headers.authorization;
+  const inBearer = typeof auth === 'string' && BEARER_KEY.test(auth);
+  if (headers[header] !== undefined || inBearer) {
+    desc.headers = { ...headers };
+    delete headers[header];
+    if (inBearer) delete headers.authorization;
+  }
+  return withoutParam(desc.query, apiKeys.queryParam);
+}
+
+/** The raw query without `name=...` pairs; the other pairs keep their exact bytes. */
+function withoutParam(query: string, name: string): string {
+  if (query === '' || !query.includes(name)) return query;
+  return query
+    .split('&')
+    .filter((pair) => {
+      const eq = pair.indexOf('=');
+      return (eq === -1 ? pair : pair.slice(0, eq)) !== name;
+    })
+    .join('&');
+}

@@ -1,0 +1,97 @@
+import type { ApiKeyRecord, KeyIndex } from '../layers/authn/types.ts';
+
+/**
+ * The credential store: API keys (hashed) and the audit log of every change to them.
+ * SQLite implements it today (src/store/sqlite.ts); another backend (PostgreSQL) implements
+ * the same interface and must pass the same contract tests (src/store/contract.ts).
+ *
+ * The request path only calls the KeyIndex half (`get`, `touch`): synchronous, in memory.
+ * Management calls return promises so that a networked backend fits the same shape.
+ */
+export interface CredentialStore extends KeyIndex {
+  /** Issues a key. The plain key is in the answer and nowhere else: only its hash is stored. */
+  createKey(input: CreateKeyInput): Promise<IssuedKey>;
+  /** Keys, oldest first, optionally of one consumer. */
+  listKeys(filter?: { consumer?: string }): Promise<StoredKey[]>;
+  getKey(id: string): Promise<StoredKey | undefined>;
+  /** Refuses (StoreError 'conflict') a key already revoked. */
+  revokeKey(id: string, reason: string, actor: string): Promise<StoredKey>;
+  /**
+   * Issues the replacement of an active key: same consumer, scopes and name (and the same
+   * lifetime, when the old key had one). The old key keeps working for `overlapMs`, then
+   * expires; it records which key replaced it.
+   */
+  rotateKey(id: string, opts: { overlapMs: number; actor: string }): Promise<RotatedKey>;
+  /** Audit entries, newest first. */
+  listAudit(filter?: { since?: number; limit?: number; keyId?: string }): Promise<AuditEntry[]>;
+  /** Writes the pending last-used times now (they are otherwise written on a timer). */
+  flush(): Promise<void>;
+  /** Flushes, stops the timers and closes the backend. */
+  close(): Promise<void>;
+}
+
+export interface CreateKeyInput {
+  /** Must be a consumer of the config: the caller checks, the store only stores. */
+  consumer: string;
+  scopes: readonly string[];
+  /** Epoch ms. */
+  expiresAt?: number;
+  name?: string;
+  /** Who asked: "admin-api", "cli:<os user>". */
+  actor: string;
+}
+
+/** A key as management sees it: the index record plus bookkeeping. Never the plain key. */
+export interface StoredKey extends ApiKeyRecord {
+  /** Epoch ms of the last accepted request (written in batches: may lag by a second). */
+  lastUsedAt?: number;
+  /** The key that replaced this one in a rotation. */
+  replacedBy?: string;
+  /** The key this one replaced in a rotation. */
+  rotatedFrom?: string;
+  createdBy: string;
+}
+
+export interface IssuedKey {
+  /** The plain key: shown once, to whoever asked for it, and never stored. */
+  key: string;
+  record: StoredKey;
+}
+
+export interface RotatedKey extends IssuedKey {
+  /** The old key, with its new expiry and `replacedBy`. */
+  previous: StoredKey;
+}
+
+export type AuditAction = 'create' | 'revoke' | 'rotate';
+
+export interface AuditEntry {
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  actor: string;
+  action: AuditAction;
+  keyId: string;
+  consumer: string;
+  details: Record<string, unknown>;
+}
+
+/** The status a key shows in listings: stored status plus what time has done to it. */
+export type KeyState = 'active' | 'revoked' | 'expired';
+
+export function keyState(k: ApiKeyRecord, now = Date.now()): KeyState {
+  if (k.status === 'revoked') return 'revoked';
+  if (k.expiresAt !== undefined && k.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+/** A management call the store refuses: no such key, or a key in the wrong state for it. */
+export class StoreError extends Error {
+  constructor(
+    readonly kind: 'not_found' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
