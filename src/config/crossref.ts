@@ -18,6 +18,8 @@ export function crossReferenceIssues(raw: unknown, locate: Locate): PathIssue[] 
   const names = Object.keys(services);
   const issues: PathIssue[] = [];
   const firstById = new Map<string, number>();
+  const authn = asObject(root.authn) ?? {};
+  const defined: DefinedAuthn = { issuers: Object.keys(asObject(authn.jwt) ?? {}), endpoints: Object.keys(asObject(authn.introspection) ?? {}), line: (key) => locate(['authn', key])?.line };
 
   asArray(root.routes).forEach((item, i) => {
     const route = asObject(item);
@@ -33,6 +35,10 @@ export function crossReferenceIssues(raw: unknown, locate: Locate): PathIssue[] 
     if (typeof route.service === 'string' && !Object.hasOwn(services, route.service)) {
       issues.push({ path: ['routes', i, 'service'], message: unknownService(route.service, names), target: 'value' });
     }
+    asArray(route.authn).forEach((entry, j) => {
+      const problem = typeof entry === 'string' ? authnEntryProblem(entry, defined) : undefined;
+      if (problem) issues.push({ path: ['routes', i, 'authn', j], message: problem, target: 'value' });
+    });
   });
 
   for (const [name, service] of Object.entries(services)) {
@@ -49,6 +55,29 @@ function unknownService(name: string, names: string[]): string {
   const defined = names.length ? `defined: ${names.join(', ')}` : 'no services are defined';
   const guess = closest(name, names);
   return `service "${name}" is not defined under services (${defined})${guess ? `; did you mean "${guess}"?` : ''}`;
+}
+
+interface DefinedAuthn {
+  issuers: string[];
+  endpoints: string[];
+  /** Where authn.jwt / authn.introspection is written, when it is. */
+  line?(key: 'jwt' | 'introspection'): number | undefined;
+}
+
+/** A route's `jwt`, `jwt:<issuer>` or `introspection:<name>` entry must name something defined under authn. */
+function authnEntryProblem(entry: string, d: DefinedAuthn): string | undefined {
+  const m = /^(jwt|introspection)(?::(.+))?$/.exec(entry);
+  if (!m) return undefined;
+  const key = m[1] as 'jwt' | 'introspection';
+  const names = key === 'jwt' ? d.issuers : d.endpoints;
+  const what = key === 'jwt' ? 'issuer' : 'introspection endpoint';
+  const line = d.line?.(key);
+  const section = `authn.${key}${line ? ` (line ${line})` : ''}`;
+  if (m[2] === undefined) return names.length ? undefined : `authn entry "jwt" accepts tokens of any issuer under authn.jwt, but no issuer is defined there`;
+  if (names.includes(m[2])) return undefined;
+  const guess = closest(m[2], names);
+  const listed = names.length ? `${section} defines: ${names.join(', ')}` : `no ${what} is defined under authn.${key}`;
+  return `authn entry "${entry}" names no ${what} (${listed})${guess ? `; did you mean "${key}:${guess}"?` : ''}`;
 }
 
 /**
@@ -75,12 +104,16 @@ function urlProblem(url: string): string | undefined {
  */
 export function compileChecked(config: Config, originalIndex: (i: number) => number = (i) => i): { pipeline?: Pipeline; issues: PathIssue[] } {
   const issues: PathIssue[] = [];
-  const excluded = new Set<number>();
+  // Routes whose authn entries name nothing defined are reported by crossReferenceIssues;
+  // they are left out here so the rest is still checked, and no pipeline is returned.
+  const defined: DefinedAuthn = { issuers: Object.keys(config.authn.jwt), endpoints: Object.keys(config.authn.introspection) };
+  const unresolved = config.routes.flatMap((r, i) => (r.authn?.some((e) => authnEntryProblem(e, defined)) ? [i] : []));
+  const excluded = new Set<number>(unresolved);
   for (let attempt = 0; attempt <= config.routes.length; attempt++) {
     const kept = config.routes.map((_, i) => i).filter((i) => !excluded.has(i));
     try {
       const pipeline = compilePipeline(excluded.size ? { ...config, routes: kept.map((i) => config.routes[i]) } : config);
-      return issues.length ? { issues } : { pipeline, issues };
+      return issues.length || unresolved.length ? { issues } : { pipeline, issues };
     } catch (err) {
       const path = configPathOf(err);
       const message = err instanceof Error ? err.message : String(err);
@@ -108,7 +141,9 @@ export function conflictsAmongValidRoutes(raw: unknown): PathIssue[] {
     return parsed.success ? [{ route: parsed.data, index }] : [];
   });
   if (valid.length < 2) return [];
-  const config = { ...ConfigSchema.parse({}), routes: valid.map((v) => v.route) };
+  // Conflicts are about paths, methods, hosts and versions: authn entries (which would need
+  // the authn section, possibly invalid) play no part.
+  const config = { ...ConfigSchema.parse({}), routes: valid.map((v) => ({ ...v.route, authn: undefined })) };
   return compileChecked(config, (i) => valid[i].index).issues.filter((i) => i.path[0] === 'routes');
 }
 

@@ -1,22 +1,36 @@
 import type { Config } from '../../config/schema.ts';
+import { codeSpec } from '../../decision/codes.ts';
 import type { Denial } from '../../decision/types.ts';
 import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
 import { SKIP } from '../../pipeline/types.ts';
 import { apiKeyVerifier } from './api-key/verify.ts';
 import { Directory } from './consumers.ts';
+import { introspectionVerifier } from './introspection/index.ts';
+import { JwtVerifiers } from './jwt/index.ts';
 import { presentedCredentials } from './presented.ts';
 import { isDenial, type Identity, type KeyIndex, type Presented, type Verifier, type VerifyResult } from './types.ts';
 
 export interface AuthnDeps {
   keys: KeyIndex;
-  /** Builds the verifier for a route's `jwt`, `jwt:<name>` or `introspection:<name>` entry. */
-  tokenVerifier?(entry: string): Verifier | undefined;
+  /** Where introspection client secrets are read (clientSecretEnv); default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface RoutePlan {
   verifiers: Verifier[];
-  challenges: Record<string, string>;
+  /** One challenge per kind of credential the route accepts, in order. */
+  challenges: string[];
   keyInQuery: boolean;
+}
+
+/** A route's authn entry that names nothing available; `path` points the load at the entry. */
+class UnavailableEntryError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super(message);
+  }
 }
 
 /** Who is calling: reads the credentials a route accepts, checks them, admits the consumer. */
@@ -26,15 +40,16 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   const keyHeader = apiKeys.header.toLowerCase();
   const plans = new Map<string, RoutePlan>();
   const apiKey = apiKeyVerifier(deps.keys, realm, apiKeys.header);
-  for (const route of config.routes) {
-    if (!route.authn) continue;
-    const verifiers = route.authn.map((entry) => {
-      const v = entry === 'apiKey' ? apiKey : deps.tokenVerifier?.(entry);
-      if (!v) throw new Error(`route ${route.id}: authn entry ${entry} is not available`);
+  const tokens = tokenVerifiers(config, directory, deps.env ?? process.env);
+  config.routes.forEach((route, i) => {
+    if (!route.authn) return;
+    const verifiers = route.authn.map((entry, j) => {
+      const v = entry === 'apiKey' ? apiKey : tokens(entry);
+      if (!v) throw new UnavailableEntryError(`route ${route.id}: authn entry ${entry} is not available`, ['routes', i, 'authn', j]);
       return v;
     });
-    plans.set(route.id, { verifiers, challenges: { 'www-authenticate': [...new Set(verifiers.map((v) => v.challenge))].join(', ') }, keyInQuery: route.apiKeyInQuery });
-  }
+    plans.set(route.id, { verifiers, challenges: [...new Set(verifiers.map((v) => v.challenge))], keyInQuery: route.apiKeyInQuery });
+  });
 
   return {
     name: 'authn',
@@ -49,14 +64,14 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
         const v = plan.verifiers.find((x) => x.accepts(p));
         if (!v) continue;
         const result = v.verify(p);
-        return result instanceof Promise ? result.then((r) => conclude(ctx, r, plan)) : conclude(ctx, result, plan);
+        return result instanceof Promise ? result.then((r) => conclude(ctx, r, plan, v)) : conclude(ctx, result, plan, v);
       }
       return challenge(notAccepted(presented, plan), plan);
     },
   };
 
-  function conclude(ctx: EvalContext, r: VerifyResult, plan: RoutePlan): LayerResult {
-    if (isDenial(r)) return challenge(r, plan);
+  function conclude(ctx: EvalContext, r: VerifyResult, plan: RoutePlan, v: Verifier): LayerResult {
+    if (isDenial(r)) return challenge(r, plan, v);
     const refused = directory.admit(r);
     ctx.identity = r;
     ctx.consumer = r.consumer;
@@ -71,11 +86,28 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   }
 }
 
-/** 401s carry the challenges of every credential the route accepts (RFC 9110 §11.6.1). */
-function challenge(d: Denial, plan: RoutePlan): Denial {
-  const spec401 = d.code !== 'authn.consumer_suspended' && d.code !== 'authn.tenant_suspended';
-  if (spec401) d.headers = { ...plan.challenges, ...d.headers };
+/**
+ * 401s carry the challenges of every credential the route accepts (RFC 9110 §11.6.1). A
+ * verifier that refused with its own challenge (a Bearer challenge with error="invalid_token",
+ * RFC 6750 §3) has it in place of its plain one; the route's other challenges stay.
+ */
+function challenge(d: Denial, plan: RoutePlan, by?: Verifier): Denial {
+  if (codeSpec(d.code).status !== 401) return d;
+  const own = d.headers?.['www-authenticate'];
+  const challenges = own && by ? plan.challenges.map((c) => (c === by.challenge ? own : c)) : plan.challenges;
+  d.headers = { ...d.headers, 'www-authenticate': challenges.join(', ') };
   return d;
+}
+
+/** The verifiers of `jwt`, `jwt:<name>` and `introspection:<name>` entries, compiled from config.authn. */
+function tokenVerifiers(config: Config, directory: Directory, env: NodeJS.ProcessEnv): (entry: string) => Verifier | undefined {
+  const isDeclared = (s: string) => directory.find(s) !== undefined;
+  const jwt = new JwtVerifiers(config, isDeclared);
+  const introspection = new Map<string, Verifier>();
+  for (const [name, endpoint] of Object.entries(config.authn.introspection)) {
+    introspection.set(`introspection:${name}`, introspectionVerifier(name, endpoint, config.authn.realm, isDeclared, env));
+  }
+  return (entry) => (entry === 'jwt' || entry.startsWith('jwt:') ? jwt.verifier(entry) : introspection.get(entry));
 }
 
 function missing(plan: RoutePlan): Denial {
