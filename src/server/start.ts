@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { createMetrics } from '../admin/metrics.ts';
 import { startAdmin, type AdminServer } from '../admin/server.ts';
 import { openCallLog, openCallLogReader } from '../calllog/index.ts';
+import { callLogSettings } from '../calllog/settings.ts';
 import type { CallLog } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
@@ -40,7 +41,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const loaded = loadConfigFile(opts.configPath);
   const { config } = loaded;
   const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
-  const callLog = openCallLog({ ...config.log, file: logFile });
+  const callLog = openCallLog(callLogSettings(config, logFile));
   const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
   const metrics = createMetrics();
   const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store } } });

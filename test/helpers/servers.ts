@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCallLog, openCallLogReader } from '../../src/calllog/index.ts';
+import { callLogSettings } from '../../src/calllog/settings.ts';
 import type { CallLog, CallLogReader } from '../../src/calllog/types.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Gateway } from '../../src/server/gateway.ts';
@@ -69,7 +70,7 @@ export async function startGateway(yaml: string, opts: { store?: CredentialStore
   const dir = mkdtempSync(join(tmpdir(), 'pinpoint-test-'));
   const loaded = loadConfigText(yaml, 'test.yaml');
   const file = join(dir, 'calls.db');
-  const callLog = openCallLog({ ...loaded.config.log, file, flushIntervalMs: 5 });
+  const callLog = openCallLog({ ...callLogSettings(loaded.config, file), flushIntervalMs: 5 });
   const gateway = new Gateway({ loaded, callLog, deps: opts.store && { authn: { keys: opts.store } } });
   const addr = await gateway.listen(0, '127.0.0.1');
   const readers: CallLogReader[] = [];

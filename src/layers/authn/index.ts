@@ -39,7 +39,7 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   const { realm, apiKeys } = config.authn;
   const keyHeader = apiKeys.header.toLowerCase();
   const plans = new Map<string, RoutePlan>();
-  const apiKey = apiKeyVerifier(deps.keys, realm, apiKeys.header);
+  const apiKey = apiKeyVerifier(deps.keys, realm, apiKeys.header, apiKeys.bearer);
   const tokens = tokenVerifiers(config, directory, deps.env ?? process.env);
   config.routes.forEach((route, i) => {
     if (!route.authn) return;

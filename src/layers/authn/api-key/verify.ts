@@ -4,12 +4,12 @@ import type { KeyIndex, Presented, Verifier, VerifyResult } from '../types.ts';
 import { keyLabel, looksLikeKey, parseKey } from './format.ts';
 
 /** Checks API keys against the store's index: form, checksum, lookup, constant-time hash compare, status, expiry. */
-export function apiKeyVerifier(index: KeyIndex, realm: string, header: string): Verifier {
+export function apiKeyVerifier(index: KeyIndex, realm: string, header: string, inBearer = true): Verifier {
   const challenge = `ApiKey realm="${realm}", header="${header}"`;
   return {
     name: 'apiKey',
     challenge,
-    accepts: (p: Presented) => p.kind === 'apiKey' || (p.kind === 'bearer' && looksLikeKey(p.value)),
+    accepts: (p: Presented) => p.kind === 'apiKey' || (inBearer && p.kind === 'bearer' && looksLikeKey(p.value)),
     verify(p: Presented): VerifyResult {
       const parsed = parseKey(p.value);
       if (!parsed.ok) {
