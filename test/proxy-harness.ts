@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { ConfigSchema, type ConfigInput } from '../src/config/schema.ts';
 import type { CompiledRoute } from '../src/layers/route/compile.ts';
@@ -109,33 +109,7 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export interface EchoUpstream {
-  url: string;
-  server: Server;
-  /** Requests received, in order. */
-  seen: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string }>;
-  close(): Promise<void>;
-}
-
-/**
- * A real upstream on loopback that echoes the request as JSON {method, url, headers, body}
- * (same contract as the shared test helper, without pulling in the whole gateway).
- */
-export async function startEcho(handler?: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<EchoUpstream> {
-  const seen: EchoUpstream['seen'] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      if (handler) return handler(req, res, body);
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-    });
-  });
-  return { ...(await listen(server)), seen };
-}
+export { startUpstream as startEcho, type Upstream as EchoUpstream } from './helpers/upstream.ts';
 
 /** Listens on an ephemeral loopback port; close() drops open connections. */
 export async function listen(server: Server): Promise<{ url: string; server: Server; close(): Promise<void> }> {
