@@ -1,7 +1,7 @@
 // Command-line flags, with environment variables as defaults (BENCH_DURATION, ...).
 import { parseArgs } from 'node:util';
 
-export const TARGETS = ['gateway', 'fastify', 'nginx', 'direct'] as const;
+export const TARGETS = ['gateway', 'gateway-apikey', 'gateway-jwt', 'fastify', 'nginx', 'direct'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export interface BenchOptions {
@@ -31,8 +31,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --profile           CPU-profile the gateway process and print its hottest functions
   -h, --help          this text
 
-targets: gateway = Pinpoint (route + method layers, call log on); fastify = @fastify/http-proxy;
-nginx = nginx proxy_pass (only when nginx is on PATH); direct = the upstream itself (reference).
+targets: gateway = Pinpoint (route + method layers, call log on); gateway-apikey = the same route with
+authn: [apiKey] (X-API-Key); gateway-jwt = the same route with authn: [jwt:bench] (one bearer JWT, cached
+verification); fastify = @fastify/http-proxy; nginx = nginx proxy_pass (only when nginx is on PATH);
+direct = the upstream itself (reference).
 `;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {

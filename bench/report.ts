@@ -7,6 +7,8 @@ import type { BenchOptions, TargetName } from './options.ts';
 
 export const LABELS: Record<TargetName, string> = {
   gateway: 'pinpoint gateway',
+  'gateway-apikey': 'pinpoint, API key route',
+  'gateway-jwt': 'pinpoint, JWT route',
   fastify: '@fastify/http-proxy',
   nginx: 'nginx (1 worker)',
   direct: 'upstream, direct',
@@ -34,6 +36,36 @@ export interface Ratio {
   /** gateway p99 ÷ peer p99: 1.0 or less meets the target. */
   p99: number;
   met: boolean;
+}
+
+/**
+ * The protected routes against the plain gateway route (issue 3): the throughput they may
+ * lose. An API key route keeps at least 95% of it, a JWT route (cached verification) 85%.
+ */
+const AUTHN_FLOORS: Partial<Record<TargetName, number>> = { 'gateway-apikey': 0.95, 'gateway-jwt': 0.85 };
+
+export interface AuthnCost {
+  target: TargetName;
+  /** case req/s ÷ plain gateway req/s: at least `floor` meets the target. */
+  throughput: number;
+  floor: number;
+  /** case p99 ÷ plain gateway p99 (reported, no target). */
+  p99: number;
+  /** Extra CPU time per request in the gateway process, µs (Linux only). */
+  extraCpuUsPerReq?: number;
+  met: boolean;
+}
+
+export function authnCosts(results: TargetResult[]): AuthnCost[] {
+  const plain = results.find((r) => r.target === 'gateway');
+  if (!plain) return [];
+  return results.flatMap((r) => {
+    const floor = AUTHN_FLOORS[r.target];
+    if (floor === undefined) return [];
+    const throughput = r.median.requestsPerSec / plain.median.requestsPerSec;
+    const cpu = r.median.cpu && plain.median.cpu ? r.median.cpu.targetUsPerReq - plain.median.cpu.targetUsPerReq : undefined;
+    return [{ target: r.target, throughput, floor, p99: r.median.p99Ms / plain.median.p99Ms, extraCpuUsPerReq: cpu, met: throughput >= floor }];
+  });
 }
 
 export function median(rounds: Measurement[]): Measurement {
@@ -101,6 +133,20 @@ export function renderTable(results: TargetResult[], opts: BenchOptions, skipped
       lines.push(`  ${LABELS[r.peer].padEnd(22)} ${r.throughput.toFixed(2).padStart(10)}x ${r.p99.toFixed(2).padStart(26)}x    ${r.met ? 'target met' : 'TARGET NOT MET'}`);
     }
   }
+  const costs = authnCosts(results);
+  if (costs.length) {
+    lines.push('');
+    lines.push('protected route vs plain gateway route   throughput ratio (target)   p99 ratio   extra cpu us/req');
+    for (const c of costs) {
+      const target = `>= ${c.floor.toFixed(2)}`;
+      const cpu = c.extraCpuUsPerReq === undefined ? '-' : c.extraCpuUsPerReq.toFixed(0);
+      lines.push(
+        `  ${LABELS[c.target].padEnd(38)} ${c.throughput.toFixed(2).padStart(6)}x (${target})   ${c.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(16)}    ${c.met ? 'target met' : 'TARGET NOT MET'}`,
+      );
+    }
+  } else if (results.some((r) => AUTHN_FLOORS[r.target] !== undefined)) {
+    lines.push('', 'protected routes are compared with the plain gateway route: add gateway to --only to see their ratios');
+  }
   const notes = results.flatMap((r) => r.notes.map((n) => `${r.label}: ${n}`));
   for (const r of results) {
     const busiest = Math.max(...r.rounds.map((m) => m.cpu?.otherCores ?? 0));
@@ -112,7 +158,7 @@ export function renderTable(results: TargetResult[], opts: BenchOptions, skipped
 }
 
 export function renderJson(results: TargetResult[], opts: BenchOptions, skipped: string[]): string {
-  return JSON.stringify({ machine: machine(), options: opts, results, ratios: ratios(results), skipped }, null, 2);
+  return JSON.stringify({ machine: machine(), options: opts, results, ratios: ratios(results), authnCosts: authnCosts(results), skipped }, null, 2);
 }
 
 function grid(rows: string[][]): string[] {

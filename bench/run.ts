@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { cpuMicros, machineTicks, mainThreadMicros } from './cpu.ts';
 import { summariseDir } from './profile-top.ts';
 import { LABELS, median, renderJson, renderTable, type TargetResult } from './report.ts';
-import { startTarget, unavailable, type Target } from './targets.ts';
+import { isGateway, startTarget, unavailable, type Target } from './targets.ts';
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -25,7 +25,8 @@ async function main(): Promise<number> {
   const opts: BenchOptions = parsed;
   const dir = mkdtempSync(join(tmpdir(), 'pinpoint-bench-'));
   const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'pinpoint-bench-profile-')) : undefined;
-  onInterrupt(dir);
+  const cleanups: Array<() => Promise<void>> = [];
+  onInterrupt(dir, cleanups);
   try {
     const skipped: string[] = [];
     const names = opts.only.filter((name) => {
@@ -45,8 +46,8 @@ async function main(): Promise<number> {
     const targets: Target[] = [];
     for (const name of names) {
       log(`starting ${LABELS[name]}`);
-      const target = await startTarget(name, { dir, upstream, profileDir });
-      await preflight(LABELS[name], target.child.url, target.mustHaveHeader);
+      const target = await startTarget(name, { dir, upstream, profileDir, cleanups });
+      await preflight(LABELS[name], target.child.url, target.mustHaveHeader, target.headers);
       targets.push(target);
     }
 
@@ -57,13 +58,14 @@ async function main(): Promise<number> {
         const label = `${LABELS[target.name]}${opts.rounds > 1 ? ` (round ${round}/${opts.rounds})` : ''}`;
         if (opts.warmup > 0) {
           log(`${label}: warm-up ${opts.warmup} s`);
-          await runLoad(target.child.url, { ...opts, duration: opts.warmup }, false);
+          await runLoad(target.child.url, { ...opts, duration: opts.warmup }, false, target.headers);
         }
         log(`${label}: measuring ${opts.duration} s`);
         const m = await measure(target, upstream, opts);
         log(`${label}: ${m.requestsPerSec.toFixed(0)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}${cpuSummary(m)}`);
         rounds.get(target)!.push(m);
-        if (target.name === 'gateway') notes.get(target)!.push(await callLogNote(target.child));
+        if (isGateway(target.name)) notes.get(target)!.push(await callLogNote(target.child));
+        if (target.note && round === opts.rounds) notes.get(target)!.push(target.note());
       }
     }
 
@@ -76,6 +78,7 @@ async function main(): Promise<number> {
     }));
     log('stopping the servers');
     await stopAll();
+    await runCleanups(cleanups);
     process.stdout.write((opts.json ? renderJson(results, opts, skipped) : renderTable(results, opts, skipped)) + '\n');
 
     if (profileDir) {
@@ -94,6 +97,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await stopAll();
+    await runCleanups(cleanups);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -103,7 +107,7 @@ async function measure(target: Target, upstream: Child, load: LoadSettings): Pro
   const targetPid = target.child.proc.pid;
   const same = target.child === upstream;
   const before = { target: cpuMicros(targetPid), main: mainThreadMicros(targetPid), upstream: cpuMicros(upstream.proc.pid), self: process.cpuUsage(), machine: machineTicks(), at: performance.now() };
-  const m = await runLoad(target.child.url, load);
+  const m = await runLoad(target.child.url, load, true, target.headers);
   const targetUs = cpuMicros(targetPid);
   const mainUs = mainThreadMicros(targetPid);
   const upstreamUs = cpuMicros(upstream.proc.pid);
@@ -150,7 +154,13 @@ async function callLogNote(gateway: Child): Promise<string> {
   return `call log so far: ${stats.written} written, ${stats.dropped} dropped, ${stats.queued} queued${warning}`;
 }
 
-function onInterrupt(dir: string): void {
+/** Runs each cleanup once (the JWKS server), whatever the others do. */
+async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
+  const pending = cleanups.splice(0);
+  await Promise.allSettled(pending.map((c) => c()));
+}
+
+function onInterrupt(dir: string, cleanups: Array<() => Promise<void>>): void {
   let stopping = false;
   const bail = (signal: string) => {
     // `on`, not `once`: a repeated signal (tsx relays Ctrl-C to this process too) must not
@@ -158,7 +168,7 @@ function onInterrupt(dir: string): void {
     if (stopping) return;
     stopping = true;
     log(`\n${signal}: stopping the servers`);
-    void stopAll().finally(() => {
+    void Promise.allSettled([stopAll(), runCleanups(cleanups)]).finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(130);
     });

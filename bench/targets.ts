@@ -1,7 +1,8 @@
 // How each target is started. All of them proxy to the same upstream process.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNodeServer, type Child } from './children.ts';
+import { BENCH_AUDIENCE, BENCH_CONSUMER, BENCH_ISSUER_NAME, BENCH_TENANT, createBenchKey, startBenchIssuer } from './identity.ts';
 import { findNginx, startNginx } from './nginx.ts';
 import type { TargetName } from './options.ts';
 import { PATH } from './workload.ts';
@@ -11,6 +12,10 @@ export interface Target {
   child: Child;
   /** A header only this target adds; the preflight requires it. */
   mustHaveHeader?: string;
+  /** Headers sent with every request to this target (its credential), besides the workload's. */
+  headers?: Record<string, string>;
+  /** A fact for the report, read after the measurement. */
+  note?: () => string;
 }
 
 export interface TargetContext {
@@ -18,6 +23,8 @@ export interface TargetContext {
   upstream: Child;
   /** When profiling: node targets write their CPU profiles to <profileDir>/<target>/. */
   profileDir?: string;
+  /** What the harness must stop at the end besides the children (the JWKS server). */
+  cleanups: Array<() => Promise<void>>;
 }
 
 /** Why a target cannot run on this machine, or undefined. */
@@ -29,8 +36,27 @@ export function unavailable(name: TargetName): string | undefined {
 export async function startTarget(name: TargetName, ctx: TargetContext): Promise<Target> {
   switch (name) {
     case 'gateway': {
-      const config = writeGatewayConfig(ctx.dir, ctx.upstream.url);
-      return { name, child: await startNodeServer('gateway', 'gateway.ts', [config], profiling(ctx, name)), mustHaveHeader: 'x-request-id' };
+      const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, {});
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id' };
+    }
+    case 'gateway-apikey': {
+      const dir = caseDir(ctx, name);
+      const config = writeGatewayConfig(dir, ctx.upstream.url, { authn: 'apiKey' });
+      // The key exists before the gateway starts, as an operator would have created it.
+      const key = await createBenchKey(join(dir, STORE_FILE));
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id', headers: { 'x-api-key': key } };
+    }
+    case 'gateway-jwt': {
+      const issuer = await startBenchIssuer();
+      ctx.cleanups.push(() => issuer.close());
+      const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, { authn: `jwt:${BENCH_ISSUER_NAME}`, issuer });
+      return {
+        name,
+        child: await startGateway(ctx, name, config),
+        mustHaveHeader: 'x-request-id',
+        headers: { authorization: `Bearer ${issuer.token}` },
+        note: () => `key set fetched ${issuer.jwksFetches()} time(s) from the loopback JWKS server`,
+      };
     }
     case 'fastify':
       return { name, child: await startNodeServer('fastify', 'fastify-proxy.ts', [ctx.upstream.url], profiling(ctx, name)) };
@@ -41,17 +67,63 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
   }
 }
 
+/** True for the Pinpoint cases (they have a call log to report on). */
+export function isGateway(name: TargetName): boolean {
+  return name === 'gateway' || name.startsWith('gateway-');
+}
+
+const STORE_FILE = 'store.db';
+
+function startGateway(ctx: TargetContext, name: TargetName, config: string): Promise<Child> {
+  return startNodeServer(name, 'gateway.ts', [config], profiling(ctx, name));
+}
+
+/** Each gateway case has its own folder: config, call log and credential store. */
+function caseDir(ctx: TargetContext, name: TargetName): string {
+  const dir = join(ctx.dir, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** One .cpuprofile per thread (main thread, call log writer, ...), written when the process exits. */
 function profiling(ctx: TargetContext, name: TargetName): string[] {
   return ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.profileDir, name)}`] : [];
 }
 
+interface Protection {
+  /** The route's one authn entry; absent: the plain (public) route. */
+  authn?: string;
+  issuer?: { issuer: string; jwksUri: string };
+}
+
 /**
  * The gateway as the issue asks to measure it: one service, one route with the route and
  * method layers, the call log on (the default SQLite file, next to the config), no admin listener.
+ * The protected cases add a tenant and a consumer, the credential store, an issuer (JWT case)
+ * and `authn:` on the same route; everything else is identical to the plain case.
  */
-function writeGatewayConfig(dir: string, upstreamUrl: string): string {
+function writeGatewayConfig(dir: string, upstreamUrl: string, p: Protection): string {
   const file = join(dir, 'pinpoint.yaml');
+  const identity = p.authn
+    ? `tenants:
+  ${BENCH_TENANT}: {}
+consumers:
+  ${BENCH_CONSUMER}:
+    tenant: ${BENCH_TENANT}
+store:
+  file: ${STORE_FILE}
+`
+    : '';
+  const issuer = p.issuer
+    ? `authn:
+  jwt:
+    ${BENCH_ISSUER_NAME}:
+      issuer: ${p.issuer.issuer}
+      jwksUri: ${p.issuer.jwksUri}
+      audiences: [${BENCH_AUDIENCE}]
+      algorithms: [RS256]
+`
+    : '';
   writeFileSync(
     file,
     `gateway:
@@ -60,7 +132,7 @@ admin:
   enabled: false
 log:
   file: calls.db
-services:
+${identity}${issuer}services:
   orders:
     upstreams:
       - url: ${upstreamUrl}
@@ -69,7 +141,7 @@ routes:
     service: orders
     paths: [${PATH}]
     methods: [POST]
-`,
+${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}`,
   );
   return file;
 }
