@@ -78,3 +78,31 @@ test('pinpoint why of an accepted key shows the consumer and the key label; of a
   assert.ok(out.stdout.includes(`no key pk_${unknown.id}… is stored`));
   assert.match(out.stdout, /header:Authorization/);
 });
+
+test('a refused key is named in the call log: a revoked or expired key with its consumer and tenant, an unknown key by label only', async () => {
+  const revoked = await w.key();
+  await w.store.revokeKey(revoked.id, 'test', 'test');
+  const expired = await w.key('acme-app', { expiresAt: Date.now() - 1000 });
+  const unknown = generateKey();
+  const calls = [];
+  for (const key of [revoked.key, expired.key, unknown.key]) {
+    const res = await send('/orders', { 'x-api-key': key });
+    assert.equal(res.status, 401);
+    calls.push(await w.logged(res));
+  }
+  const [r, e, u] = calls;
+  assert.equal(r.decision.code, 'authn.key_revoked');
+  assert.equal(r.decision.credential, `pk_${revoked.id}…`);
+  assert.equal(r.decision.consumer, 'acme-app');
+  assert.equal(r.consumer, 'acme-app', 'the call log row names the consumer (filterable)');
+  assert.equal(r.tenant, 'acme');
+  assert.equal(e.decision.code, 'authn.key_expired');
+  assert.equal(e.decision.credential, `pk_${expired.id}…`);
+  assert.equal(e.consumer, 'acme-app');
+  assert.equal(u.decision.code, 'authn.key_unknown');
+  assert.equal(u.decision.credential, `pk_${unknown.id}…`);
+  assert.equal(u.consumer, undefined, 'an unknown key resolves to nobody');
+  const out = await runCli(['why', r.requestId, '--db', w.gw.logFile]);
+  assert.match(out.stdout, /consumer\s+acme-app/);
+  assert.ok(new RegExp(`credential\\s+pk_${revoked.id}…`).test(out.stdout), out.stdout);
+});

@@ -102,7 +102,8 @@ test('a kid that is not in the set: the JWKS is refetched, then the token is ref
   const { decision } = await refused(await ks.sign({ jti: 'ghost-1' }, { kid: 'ghost', key: ks.strangerKey }), 'authn.token_signature_invalid');
   assert.equal(ks.counts.jwks, before + 1, 'one refetch for the unknown kid');
   assert.match(decision.detail!, /kid ghost .*after refetching the JWKS/);
-  assert.equal(decision.credential, undefined);
+  assert.equal(decision.credential, 'jti:ghost-1', 'the refused token is named by its label');
+  assert.equal(decision.consumer, undefined, 'an unverified token resolves to nobody');
 });
 
 test('a token signed by another key under a published kid is refused (forged signature)', async () => {

@@ -96,9 +96,10 @@ test('a token of another tenant whose tenant is suspended: 403 tenant_suspended,
 });
 
 test('a token of the server for another resource is refused as meant for another API', async () => {
-  const { res, body } = await call(await idp.token({ resource: 'https://billing.example.test' }));
+  const { res, body, stored } = await call(await idp.token({ resource: 'https://billing.example.test' }));
   assert.equal(res.status, 401);
   assert.equal(body.code, 'authn.token_audience_invalid');
+  assert.match(stored.decision.credential!, /^jti:[A-Za-z0-9_-]+$/, 'the refused token is named by its label');
   assert.match(res.headers.get('www-authenticate')!, /error="invalid_token"/);
 });
 

@@ -39,6 +39,11 @@ export interface EvalContext {
   params?: Record<string, string | undefined>;
   /** Who the caller is, as far as the pipeline established; decides what a denial discloses. */
   audience: Audience;
+  /**
+   * Consumer, tenant and credential label: of the identity once a credential checked out, or,
+   * on a refused credential, the one tried (and its consumer when it resolved to one): that
+   * is for the operator's record, not authentication (identity stays unset).
+   */
   consumer?: string;
   tenant?: string;
   credential?: string;

@@ -8,7 +8,7 @@ import { Directory } from './consumers.ts';
 import { introspectionVerifier } from './introspection/index.ts';
 import { JwtVerifiers } from './jwt/index.ts';
 import { presentedCredentials } from './presented.ts';
-import { isDenial, type Identity, type KeyIndex, type Presented, type Verifier, type VerifyResult } from './types.ts';
+import { isDenial, type Identity, type KeyIndex, type Presented, type Refusal, type Verifier, type VerifyResult } from './types.ts';
 
 export interface AuthnDeps {
   keys: KeyIndex;
@@ -71,7 +71,17 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   };
 
   function conclude(ctx: EvalContext, r: VerifyResult, plan: RoutePlan, v: Verifier): LayerResult {
-    if (isDenial(r)) return challenge(r, plan, v);
+    if (isDenial(r)) {
+      const tried = (r as Refusal).tried;
+      if (tried) {
+        ctx.credential = tried.credential;
+        if (tried.consumer !== undefined) {
+          ctx.consumer = tried.consumer;
+          ctx.tenant = directory.find(tried.consumer)?.tenant;
+        }
+      }
+      return challenge(r, plan, v);
+    }
     const refused = directory.admit(r);
     ctx.identity = r;
     ctx.consumer = r.consumer;

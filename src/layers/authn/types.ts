@@ -36,6 +36,21 @@ export interface Verifier {
   challenge: string;
 }
 
+/**
+ * A refusal that names the credential tried (its label, never the secret) and, when the
+ * credential resolved to one (a revoked key of a known consumer), that consumer. The layer
+ * puts both in the decision so `pinpoint why` and the call log say what was tried; the
+ * consumer is not authenticated by this: no identity is set and the audience stays anyone.
+ */
+export interface Refusal extends Denial {
+  tried?: { credential: string; consumer?: string };
+}
+
+export function withTried(d: Denial, credential: string, consumer?: string): Refusal {
+  (d as Refusal).tried = consumer === undefined ? { credential } : { credential, consumer };
+  return d;
+}
+
 export function isDenial(r: VerifyResult): r is Denial {
   return (r as Denial).code !== undefined;
 }
@@ -62,4 +77,17 @@ export interface KeyIndex {
   get(id: string): ApiKeyRecord | undefined;
   /** Notes a use (written in batches, off the request path). */
   touch(id: string, at: number): void;
+}
+
+/** A consumer's stored password: its scrypt hash (see basic/password.ts), never the password. */
+export interface PasswordRecord {
+  consumer: string;
+  hash: string;
+  /** Epoch ms of the last change. */
+  updatedAt: number;
+}
+
+/** O(1) lookup of passwords by consumer; implemented by the credential store. */
+export interface PasswordIndex {
+  password(consumer: string): PasswordRecord | undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Denial } from '../../../decision/types.ts';
-import type { KeyIndex, Presented, Verifier, VerifyResult } from '../types.ts';
+import { withTried, type KeyIndex, type Presented, type Verifier, type VerifyResult } from '../types.ts';
 import { keyLabel, looksLikeKey, parseKey } from './format.ts';
 
 /** Checks API keys against the store's index: form, checksum, lookup, constant-time hash compare, status, expiry. */
@@ -23,16 +23,16 @@ export function apiKeyVerifier(index: KeyIndex, realm: string, header: string, i
       const presentedHash = createHash('sha256').update(p.value).digest();
       const matches = record !== undefined && timingSafeEqual(presentedHash, record.hash);
       if (!record || !matches) {
-        return deny('authn.key_unknown', p, 'a key issued by this gateway', label, 'The key is not valid. Use a current key, or ask the API owner for one.', `no key ${label} is stored${record ? ' with this secret' : ''}`);
+        return withTried(deny('authn.key_unknown', p, 'a key issued by this gateway', label, 'The key is not valid. Use a current key, or ask the API owner for one.', `no key ${label} is stored${record ? ' with this secret' : ''}`), label);
       }
       const now = Date.now();
       if (record.status === 'revoked') {
         const when = record.revokedAt ? new Date(record.revokedAt).toISOString() : 'unknown time';
-        return deny('authn.key_revoked', p, 'an active key', `revoked at ${when}`, 'The key is not valid. Use a current key, or ask the API owner for one.', `key ${label} of ${record.consumer} was revoked at ${when}${record.revokedReason ? `: ${record.revokedReason}` : ''}; a new key is needed`, record.consumer);
+        return withTried(deny('authn.key_revoked', p, 'an active key', `revoked at ${when}`, 'The key is not valid. Use a current key, or ask the API owner for one.', `key ${label} of ${record.consumer} was revoked at ${when}${record.revokedReason ? `: ${record.revokedReason}` : ''}; a new key is needed`, record.consumer), label, record.consumer);
       }
       if (record.expiresAt !== undefined && record.expiresAt <= now) {
         const when = new Date(record.expiresAt).toISOString();
-        return deny('authn.key_expired', p, 'a key that has not expired', `expired at ${when}`, `The key expired at ${when}. Use its replacement or ask for a new key.`, `key ${label} of ${record.consumer} expired at ${when}`, record.consumer);
+        return withTried(deny('authn.key_expired', p, 'a key that has not expired', `expired at ${when}`, `The key expired at ${when}. Use its replacement or ask for a new key.`, `key ${label} of ${record.consumer} expired at ${when}`, record.consumer), label, record.consumer);
       }
       index.touch(record.id, now);
       return {

@@ -4,7 +4,7 @@ import { credentialLabel, identityFromClaims, type IsDeclared } from '../jwt/cla
 import { bearerChallenge, tokenDenial } from '../jwt/denial.ts';
 import { malformedRefusal } from '../jwt/refusals.ts';
 import { TokenCache } from '../jwt/token-cache.ts';
-import type { Identity, Presented, Verifier, VerifyResult } from '../types.ts';
+import { withTried, type Identity, type Presented, type Verifier, type VerifyResult } from '../types.ts';
 import { basicAuthorization, introspect, type Answer, type EndpointClient } from './client.ts';
 
 /**
@@ -47,27 +47,27 @@ export function introspectionVerifier(name: string, config: IntrospectionConfig,
 
   function conclude(c: Cached): VerifyResult {
     if (c.active) return { ...c.identity };
-    return tokenDenial(realm, {
+    return withTried(tokenDenial(realm, {
       code: 'authn.token_inactive',
       ruleId: `authn.introspection.${name}`,
       detail: `introspection endpoint ${name} answered active: false for token ${c.credential} (expired, revoked, or not issued by that server)`,
       hint: 'The token is not active: it expired, was revoked, or was not issued for this API. Request a new token.',
       evidence: [{ where: via, expected: 'active: true', observed: 'active: false' }],
-    });
+    }), c.credential);
   }
 
   function judge(key: string, answer: Answer): VerifyResult {
     const now = Date.now();
     const fingerprint = `sha256:${key.slice(0, 12)}`;
     if (!answer.ok) {
-      return tokenDenial(realm, {
+      return withTried(tokenDenial(realm, {
         code: 'authn.issuer_unavailable',
         ruleId: `authn.introspection.${name}.endpoint`,
         detail: `introspection endpoint ${name} (${config.endpoint}) could not judge token ${fingerprint}: ${answer.reason}; refused unchecked (fail closed)`,
         hint: 'The token could not be checked right now. Retry in a few seconds.',
         evidence: [{ where: via, expected: 'an RFC 7662 answer with 200', observed: answer.reason }],
         fixes: [{ who: 'operator', action: `Make ${config.endpoint} reachable and check authn.introspection.${name}.clientId and ${config.clientSecretEnv}.`, proved: false, retryable: false }],
-      });
+      }), fingerprint);
     }
     const body = answer.body;
     const credential = credentialLabel(body, fingerprint);
@@ -80,7 +80,7 @@ export function introspectionVerifier(name: string, config: IntrospectionConfig,
     if (!identity) {
       const r = malformedRefusal(`authn.introspection.${name}.consumerClaim`, `token ${credential}`, `a ${config.consumerClaim} member naming the consumer`, `an answer without ${config.consumerClaim}`);
       r.fixes = [{ who: 'operator', action: `Set authn.introspection.${name}.consumerClaim to the member of the endpoint's answers that names the caller.`, proved: false, retryable: false }];
-      return tokenDenial(realm, r);
+      return withTried(tokenDenial(realm, r), credential);
     }
     const exp = typeof body.exp === 'number' ? body.exp * 1000 : Infinity;
     active.set(key, { active: true, identity: Object.freeze({ ...identity }) }, Math.min(now + config.cacheTtlS * 1000, exp), now);

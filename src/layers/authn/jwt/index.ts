@@ -1,6 +1,6 @@
 import type { Config } from '../../../config/schema.ts';
 import { looksLikeKey } from '../api-key/format.ts';
-import type { Identity, Presented, Verifier, VerifyResult } from '../types.ts';
+import { withTried, type Identity, type Presented, type Verifier, type VerifyResult } from '../types.ts';
 import { credentialLabel, type IsDeclared } from './claims.ts';
 import { decodeToken, looksLikeJwt, shown } from './decode.ts';
 import { bearerChallenge, tokenDenial, type TokenRefusal } from './denial.ts';
@@ -65,25 +65,25 @@ export class JwtVerifiers {
     if (hit && (!only || hit.issuer === only.name)) return { ...hit.identity };
 
     const decoded = decodeToken(p.value);
-    if (!decoded.ok) return this.deny(malformedRefusal('authn.jwt', `bearer token in ${p.where}`, decoded.expected, decoded.observed));
+    if (!decoded.ok) return withTried(this.deny(malformedRefusal('authn.jwt', `bearer token in ${p.where}`, decoded.expected, decoded.observed)), `sha256:${key.slice(0, 12)}`);
     const token = decoded.token;
     const credential = credentialLabel(token.claims, `sha256:${key.slice(0, 12)}`);
     const label = `token ${credential}`;
     const alg = token.header.alg;
     if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || /^HS/i.test(alg)) {
-      return this.deny(algorithmRefusal({ issuer: only?.name, config: only?.config, label, token }));
+      return withTried(this.deny(algorithmRefusal({ issuer: only?.name, config: only?.config, label, token })), credential);
     }
     const iss = token.claims.iss;
     const issuer = only ?? (typeof iss === 'string' ? this.byIss.get(iss) : undefined);
     if (!issuer || iss !== issuer.config.issuer) {
       const expected = only ? only.config.issuer : [...this.byIss.keys()].join(' or ');
-      return this.deny(issuerRefusal(only ? `authn.jwt.${only.name}.issuer` : 'authn.jwt', label, expected, shown(iss)));
+      return withTried(this.deny(issuerRefusal(only ? `authn.jwt.${only.name}.issuer` : 'authn.jwt', label, expected, shown(iss))), credential);
     }
     if (!(issuer.config.algorithms as readonly string[]).includes(alg)) {
-      return this.deny(algorithmRefusal({ issuer: issuer.name, config: issuer.config, label, token }));
+      return withTried(this.deny(algorithmRefusal({ issuer: issuer.name, config: issuer.config, label, token })), credential);
     }
     return issuer.verify(p.value, token, credential).then((r) => {
-      if (isRefusal(r)) return this.deny(r);
+      if (isRefusal(r)) return withTried(this.deny(r), credential);
       const until = Math.min((r.expiresAt ?? 0) * 1000, Date.now() + CACHE_MAX_MS);
       this.cache.set(key, { issuer: issuer.name, identity: Object.freeze({ ...r }) }, until, Date.now());
       return r;
