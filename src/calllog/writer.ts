@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { BatchEntry, FromWriter, ToWriter, WriterSetup } from './protocol.ts';
 import { holdsNoSecret, redactionRules, type RedactionRules } from './redact.ts';
+import { redactedRow } from './redact-row.ts';
 import { callRow } from './row.ts';
 import { openForWriting } from './schema.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -123,12 +124,11 @@ export class BatchingCallLog implements CallLog {
    * Most calls hold no secret (no credential header, no secret query parameter): their row is
    * built here, once, and the record is let go at once. Cloning a flat row to the worker costs
    * far less than cloning the record's objects, and nothing is kept alive for the GC to copy
-   * while the batch fills. A call that may hold a secret goes as it is and the worker redacts it.
+   * while the batch fills. A call that may hold a secret is redacted here too (redactedRow).
    */
   private entryFor(entry: CallRecord): BatchEntry {
-    if (!holdsNoSecret(entry, this.rules)) return entry;
     try {
-      return callRow(entry);
+      return holdsNoSecret(entry, this.rules) ? callRow(entry) : redactedRow(entry, this.rules);
     } catch {
       // Not JSON-able (a cycle, a BigInt): the clone in post() decides, as for any record.
       return entry;
