@@ -6,18 +6,20 @@ import { checkConsumer, checkScopes, checkText, expiryFromDays, keyRef, MAX_NAME
 import { auditView, keyView, SHOWN_ONCE } from '../store/key-view.ts';
 import { StoreError, type CredentialStore } from '../store/types.ts';
 import { parseSince } from './logs-query.ts';
+import { passwordEndpoint, PASSWORD_PATH } from './passwords.ts';
 import { sendJson, sendProblem } from './reply.ts';
 import type { AdminRequest, Endpoint } from './types.ts';
 
 /** Who the audit log names for changes made through the admin API. */
 export const ADMIN_ACTOR = 'admin-api';
-export const KEY_PATHS = ['/keys', '/keys/:id', '/keys/:id/revoke', '/keys/:id/rotate', '/audit'];
+export const KEY_PATHS = ['/keys', '/keys/:id', '/keys/:id/revoke', '/keys/:id/rotate', '/audit', PASSWORD_PATH];
 const BODY_LIMIT = 16 * 1024;
 
 /** The endpoint for a key management path (it checks the method itself), or undefined. */
 export function keysEndpoint(path: string): Endpoint | undefined {
   if (path === '/keys') return methods({ GET: list, POST: create });
   if (path === '/audit') return methods({ GET: audit });
+  if (path.startsWith('/consumers/')) return passwordEndpoint(path);
   if (!path.startsWith('/keys/')) return undefined;
   const [id, action, ...rest] = path.slice('/keys/'.length).split('/');
   if (rest.length > 0 || !id) return undefined;
@@ -27,9 +29,9 @@ export function keysEndpoint(path: string): Endpoint | undefined {
   return undefined;
 }
 
-type Handler = (r: AdminRequest) => Promise<void>;
+export type Handler = (r: AdminRequest) => Promise<void>;
 
-function methods(table: Partial<Record<'GET' | 'POST', Handler>>): Endpoint {
+export function methods(table: Partial<Record<'GET' | 'POST', Handler>>): Endpoint {
   const allow = Object.keys(table).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
   return async (r) => {
     const method = r.req.method === 'HEAD' ? 'GET' : (r.req.method as 'GET' | 'POST');
@@ -159,7 +161,7 @@ function notFound(r: AdminRequest, id: string): void {
   sendProblem(r.res, 'admin.key_not_found', r.requestId, r.typeBase, { detail: `No API key has id ${id}. GET /keys lists them.` });
 }
 
-function badRequest(r: AdminRequest, errors: Array<string | undefined>): boolean {
+export function badRequest(r: AdminRequest, errors: Array<string | undefined>): boolean {
   const found = errors.filter((e): e is string => e !== undefined);
   if (found.length === 0) return false;
   sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: found.map(capitalised).join('. ') + '.', extensions: { errors: found } });
@@ -167,7 +169,7 @@ function badRequest(r: AdminRequest, errors: Array<string | undefined>): boolean
 }
 
 /** Reads and checks a JSON body; answers the problem itself and returns undefined when it is not right. */
-async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>): Promise<T | undefined> {
+export async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>): Promise<T | undefined> {
   const type = r.req.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: 'Send a JSON body with Content-Type: application/json.', close: hasBody(r.req) });

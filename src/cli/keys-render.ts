@@ -43,7 +43,7 @@ export function renderIssued(key: string, view: KeyView, previous?: KeyView): st
 
 export function renderAudit(entries: AuditEntry[]): string {
   if (entries.length === 0) return 'No audit entries.\n';
-  const rows = entries.map((e) => [new Date(e.at).toISOString().replace(/\.\d{3}Z$/, 'Z'), e.actor, e.action, `pk_${e.keyId}…`, e.consumer, details(e)]);
+  const rows = entries.map((e) => [new Date(e.at).toISOString().replace(/\.\d{3}Z$/, 'Z'), e.actor, e.action, e.keyId.startsWith('password:') ? 'password' : `pk_${e.keyId}…`, e.consumer, details(e)]);
   return renderTable(['AT', 'ACTOR', 'ACTION', 'KEY', 'CONSUMER', 'DETAILS'], rows, { maxCell: 80 }) + '\n';
 }
 
@@ -54,6 +54,7 @@ function details(e: AuditEntry): string {
   if (typeof d.expiresAt === 'number') parts.push(`expires ${day(new Date(d.expiresAt).toISOString(), '')}`);
   if (typeof d.name === 'string') parts.push(`name ${d.name}`);
   if (typeof d.reason === 'string') parts.push(`reason: ${d.reason}`);
+  if (d.replaced === true) parts.push('replaced the previous password');
   if (typeof d.rotatedFrom === 'string') parts.push(`replaces pk_${d.rotatedFrom}…`);
   if (typeof d.replacedBy === 'string') parts.push(`replaced by pk_${d.replacedBy}…`);
   if (typeof d.overlapMs === 'number') parts.push(`overlap ${Math.round(d.overlapMs / 60_000)} min`);

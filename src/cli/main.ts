@@ -2,6 +2,7 @@
 // parameters for the code that does the work.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
+import { consumersCommand } from './consumers.ts';
 import { auditLogCommand, keysCommand } from './keys.ts';
 import { logsCommand } from './logs.ts';
 import { startCommand } from './start.ts';
@@ -17,6 +18,7 @@ function buildProgram(): Command {
     .addCommand(whyCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
+    .addCommand(consumersCommand())
     .addCommand(auditLogCommand());
 }
 

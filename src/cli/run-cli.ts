@@ -14,19 +14,22 @@ export interface CliOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Written to the child's stdin, which is then closed (stdin is ignored without it). */
+  input?: string;
 }
 
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
 }
 
 /** Runs to completion; kills the child and fails after timeoutMs (default 8 s). */
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
+  if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

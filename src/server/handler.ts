@@ -10,7 +10,7 @@ import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
-import { stripApiKey } from './strip-api-key.ts';
+import { stripApiKey, stripAuthorization } from './strip-api-key.ts';
 import { acquire, release, type Runtime } from './runtime.ts';
 
 export interface HandlerDeps {
@@ -54,8 +54,10 @@ export function createHandler(deps: HandlerDeps) {
         return;
       }
       if (expectsContinue) res.writeContinue();
-      // A key the gateway accepted is not forwarded (see strip-api-key.ts).
-      const query = ctx.identity?.via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
+      // A key or password the gateway accepted is not forwarded (see strip-api-key.ts).
+      const via = ctx.identity?.via;
+      if (via === 'basic') stripAuthorization(req, desc);
+      const query = via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
       const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {

@@ -44,7 +44,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const callLog = openCallLog(callLogSettings(config, logFile));
   const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
   const metrics = createMetrics();
-  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store } } });
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store } } });
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 
   let admin: AdminServer | undefined;

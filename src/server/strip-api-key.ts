@@ -28,6 +28,13 @@ export function stripApiKey(req: IncomingMessage, desc: RequestDescription, apiK
   return withoutParam(desc.query, apiKeys.queryParam);
 }
 
+/** Basic credentials the gateway accepted carry a consumer's password: never forwarded either. */
+export function stripAuthorization(req: IncomingMessage, desc: RequestDescription): void {
+  if (req.headers.authorization === undefined) return;
+  desc.headers = { ...req.headers };
+  delete req.headers.authorization;
+}
+
 /** The raw query without `name=...` pairs; the other pairs keep their exact bytes. */
 function withoutParam(query: string, name: string): string {
   if (query === '' || !query.includes(name)) return query;

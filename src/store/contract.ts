@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { parseKey } from '../layers/authn/api-key/format.ts';
+import { verifyPassword } from '../layers/authn/basic/password.ts';
 import { keyState, StoreError, type CredentialStore } from './types.ts';
 
 export interface OpenedStore {
@@ -154,9 +155,47 @@ export function storeContract(backend: string, open: () => Promise<OpenedStore>)
       await store.flush();
     });
 
+    withStore('setPassword keeps a salted scrypt hash only; the index sees it at once; a new password replaces it', async (store) => {
+      assert.equal(store.password('a'), undefined);
+      const before = Date.now();
+      const set = await store.setPassword('a', 'correct horse battery', 'cli:alice');
+      assert.equal(set.consumer, 'a');
+      assert.ok(set.updatedAt >= before && set.updatedAt <= Date.now());
+      assert.match(set.hash, /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+      assert.ok(!set.hash.includes('correct horse'), 'never the password');
+      assert.equal(store.password('a')?.hash, set.hash);
+      assert.equal(await verifyPassword('correct horse battery', set.hash), true);
+      assert.equal(await verifyPassword('correct horse batterY', set.hash), false);
+      const other = await store.setPassword('b', 'correct horse battery', 't');
+      assert.notEqual(other.hash, set.hash, 'a fresh salt per password');
+      await store.setPassword('a', 'a brand new password', 't');
+      assert.equal(await verifyPassword('a brand new password', store.password('a')!.hash), true);
+      assert.equal(await verifyPassword('correct horse battery', store.password('a')!.hash), false, 'the old one no longer works');
+    });
+
+    withStore('removePassword removes it once; password changes are audited without the password or its hash', async (store) => {
+      const set = await store.setPassword('a', 'first password', 'cli:alice');
+      await store.setPassword('a', 'second password', 'admin-api');
+      await store.removePassword('a', 'cli:bob');
+      assert.equal(store.password('a'), undefined);
+      await rejectsWith(store.removePassword('a', 't'), 'not_found', /has no password/);
+      const audit = await store.listAudit({ keyId: 'password:a' });
+      assert.deepEqual(
+        audit.map((e) => [e.action, e.consumer, e.actor, e.details]),
+        [
+          ['remove_password', 'a', 'cli:bob', {}],
+          ['set_password', 'a', 'admin-api', { replaced: true }],
+          ['set_password', 'a', 'cli:alice', { replaced: false }],
+        ],
+      );
+      const text = JSON.stringify(audit);
+      assert.ok(!text.includes('first password') && !text.includes(set.hash.split('$')[5]));
+    });
+
     withStore('a closed store refuses management calls', async (store) => {
       await store.close();
       await assert.rejects(store.listKeys(), /closed/);
+      await assert.rejects(store.setPassword('a', 'some password', 't'), /closed/);
       await store.close();
     });
   });

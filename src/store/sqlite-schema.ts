@@ -10,8 +10,11 @@ import Database from 'better-sqlite3';
  * change (PRAGMA data_version) reloads only the rows with a seq above the last one it saw.
  * Last-used times do not take a seq: they are not part of what the request path reads.
  * Keys are never deleted (a revoked key must stay known to say it was revoked).
+ * Passwords (schema 2) follow the same scheme with their own seq; a removed password keeps
+ * its row with a NULL hash, so other processes see the removal as a change.
+ * Every statement is IF NOT EXISTS: running the script on an older file migrates it.
  */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -44,7 +47,23 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
 CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (key_id);
+CREATE TABLE IF NOT EXISTS passwords (
+  consumer   TEXT    PRIMARY KEY,
+  hash       TEXT,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT    NOT NULL,
+  seq        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS passwords_seq ON passwords (seq);
 `;
+
+export interface PasswordRow {
+  consumer: string;
+  hash: string | null;
+  updated_at: number;
+  updated_by: string;
+  seq: number;
+}
 
 export interface KeyRow {
   id: string;
@@ -68,7 +87,7 @@ export interface AuditRow {
   id: number;
   at: number;
   actor: string;
-  action: 'create' | 'revoke' | 'rotate';
+  action: 'create' | 'revoke' | 'rotate' | 'set_password' | 'remove_password';
   key_id: string;
   consumer: string;
   details: string;

@@ -128,7 +128,51 @@ test('sqlite: a store file of a newer schema is refused, not misread', async () 
     const db = new Database(file);
     db.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => openStore(file), /schema version 2 is newer/);
+    assert.throws(() => openStore(file), new RegExp(`schema version ${STORE_SCHEMA_VERSION + 1} is newer`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite: a password set or removed by another process shows in the index within a second', async () => {
+  const { dir, file } = tempFile();
+  const gateway = openStore(file);
+  const cli = openStore(file);
+  try {
+    const set = await cli.setPassword('a', 'a long password', 'cli:alice');
+    await until(() => gateway.password('a')?.hash === set.hash, 1500);
+    await cli.removePassword('a', 'cli:alice');
+    await until(() => gateway.password('a') === undefined, 1500);
+    const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+    assert.ok(!bytes.includes(Buffer.from('a long password')), 'the password is not in the file');
+  } finally {
+    await gateway.close();
+    await cli.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite: a schema 1 file is migrated in place: its keys stay, passwords can be set', async () => {
+  const { dir, file } = tempFile();
+  try {
+    const v1 = openStore(file);
+    const { record } = await v1.createKey({ consumer: 'a', scopes: [], actor: 't' });
+    await v1.close();
+    const db = new Database(file);
+    db.exec('DROP TABLE passwords');
+    db.pragma('user_version = 1');
+    db.close();
+    const store = openStore(file);
+    try {
+      assert.equal(store.get(record.id)?.consumer, 'a');
+      await store.setPassword('a', 'a long password', 't');
+      assert.ok(store.password('a'));
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), STORE_SCHEMA_VERSION);
+    check.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { generateKey, keyLabel } from '../layers/authn/api-key/format.ts';
+import { hashPassword } from '../layers/authn/basic/password.ts';
+import type { PasswordRecord } from '../layers/authn/types.ts';
 import { auditFromRow, keyFromRow } from './sqlite-rows.ts';
-import { openStoreDb, type AuditRow, type KeyRow } from './sqlite-schema.ts';
+import { openStoreDb, type AuditRow, type KeyRow, type PasswordRow } from './sqlite-schema.ts';
 import { keyState, StoreError, type AuditAction, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type RotatedKey, type StoredKey } from './types.ts';
 
 export interface SqliteStoreOptions {
@@ -25,6 +27,9 @@ class SqliteCredentialStore implements CredentialStore {
   private readonly db: Database.Database;
   /** Every key by id, revoked and expired ones too: the request path reads only this. */
   private readonly index = new Map<string, StoredKey>();
+  /** Passwords by consumer (hashes only): the request path reads only this. */
+  private readonly passwords = new Map<string, PasswordRecord>();
+  private lastPasswordSeq = 0;
   /** Last-used times not written yet, by key id. */
   private pendingTouches = new Map<string, number>();
   private lastSeq = 0;
@@ -50,6 +55,13 @@ class SqliteCredentialStore implements CredentialStore {
       ),
       revoke: db.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ?, revoked_reason = ?, seq = ? WHERE id = ?"),
       replace: db.prepare('UPDATE api_keys SET expires_at = ?, replaced_by = ?, seq = ? WHERE id = ?'),
+      passwordsSince: db.prepare<[number], PasswordRow>('SELECT * FROM passwords WHERE seq > ? ORDER BY seq'),
+      passwordOf: db.prepare<[string], PasswordRow>('SELECT * FROM passwords WHERE consumer = ?'),
+      nextPasswordSeq: db.prepare<[], number>('SELECT coalesce(max(seq), 0) + 1 FROM passwords').pluck(),
+      upsertPassword: db.prepare(
+        `INSERT INTO passwords (consumer, hash, updated_at, updated_by, seq) VALUES (@consumer, @hash, @at, @actor, @seq)
+         ON CONFLICT (consumer) DO UPDATE SET hash = @hash, updated_at = @at, updated_by = @actor, seq = @seq`,
+      ),
       touch: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
       audit: db.prepare('INSERT INTO audit_log (at, actor, action, key_id, consumer, details) VALUES (?, ?, ?, ?, ?, ?)'),
       auditSince: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE at >= ? ORDER BY id DESC LIMIT ?'),
@@ -68,6 +80,10 @@ class SqliteCredentialStore implements CredentialStore {
 
   get(id: string): StoredKey | undefined {
     return this.index.get(id);
+  }
+
+  password(consumer: string): PasswordRecord | undefined {
+    return this.passwords.get(consumer);
   }
 
   touch(id: string, at: number): void {
@@ -142,6 +158,36 @@ class SqliteCredentialStore implements CredentialStore {
     return rotated;
   }
 
+  async setPassword(consumer: string, password: string, actor: string): Promise<PasswordRecord> {
+    this.open();
+    // Hashed before the write transaction: scrypt takes tens of milliseconds, the lock must not.
+    const hash = await hashPassword(password);
+    this.open();
+    this.db
+      .transaction(() => {
+        const now = Date.now();
+        const replaced = this.q.passwordOf.get(consumer)?.hash != null;
+        this.q.upsertPassword.run({ consumer, hash, at: now, actor, seq: this.q.nextPasswordSeq.get()! });
+        this.audit(now, actor, 'set_password', `password:${consumer}`, consumer, { replaced });
+      })
+      .immediate();
+    this.loadChanges();
+    return this.passwords.get(consumer)!;
+  }
+
+  async removePassword(consumer: string, actor: string): Promise<void> {
+    this.open();
+    this.db
+      .transaction(() => {
+        if (this.q.passwordOf.get(consumer)?.hash == null) throw new StoreError('not_found', `consumer ${JSON.stringify(consumer)} has no password`);
+        const now = Date.now();
+        this.q.upsertPassword.run({ consumer, hash: null, at: now, actor, seq: this.q.nextPasswordSeq.get()! });
+        this.audit(now, actor, 'remove_password', `password:${consumer}`, consumer, {});
+      })
+      .immediate();
+    this.loadChanges();
+  }
+
   async listAudit(filter: { since?: number; limit?: number; keyId?: string } = {}): Promise<AuditEntry[]> {
     this.open();
     const since = filter.since ?? 0;
@@ -209,6 +255,11 @@ class SqliteCredentialStore implements CredentialStore {
     for (const row of this.q.changedSince.iterate(this.lastSeq)) {
       this.index.set(row.id, keyFromRow(row));
       if (row.seq > this.lastSeq) this.lastSeq = row.seq;
+    }
+    for (const row of this.q.passwordsSince.iterate(this.lastPasswordSeq)) {
+      if (row.hash === null) this.passwords.delete(row.consumer);
+      else this.passwords.set(row.consumer, { consumer: row.consumer, hash: row.hash, updatedAt: row.updated_at });
+      if (row.seq > this.lastPasswordSeq) this.lastPasswordSeq = row.seq;
     }
   }
 

@@ -1,14 +1,16 @@
-import type { ApiKeyRecord, KeyIndex } from '../layers/authn/types.ts';
+import type { ApiKeyRecord, KeyIndex, PasswordIndex, PasswordRecord } from '../layers/authn/types.ts';
 
 /**
- * The credential store: API keys (hashed) and the audit log of every change to them.
+ * The credential store: API keys (hashed), consumers' passwords (scrypt hashes) and the audit
+ * log of every change to them.
  * SQLite implements it today (src/store/sqlite.ts); another backend (PostgreSQL) implements
  * the same interface and must pass the same contract tests (src/store/contract.ts).
  *
- * The request path only calls the KeyIndex half (`get`, `touch`): synchronous, in memory.
+ * The request path only calls the KeyIndex and PasswordIndex halves (`get`, `touch`,
+ * `password`): synchronous, in memory.
  * Management calls return promises so that a networked backend fits the same shape.
  */
-export interface CredentialStore extends KeyIndex {
+export interface CredentialStore extends KeyIndex, PasswordIndex {
   /** Issues a key. The plain key is in the answer and nowhere else: only its hash is stored. */
   createKey(input: CreateKeyInput): Promise<IssuedKey>;
   /** Keys, oldest first, optionally of one consumer. */
@@ -22,6 +24,13 @@ export interface CredentialStore extends KeyIndex {
    * expires; it records which key replaced it.
    */
   rotateKey(id: string, opts: { overlapMs: number; actor: string }): Promise<RotatedKey>;
+  /**
+   * Sets (or replaces) a consumer's password for HTTP Basic: the store keeps its scrypt hash
+   * only. The caller checks the consumer exists and the password is acceptable.
+   */
+  setPassword(consumer: string, password: string, actor: string): Promise<PasswordRecord>;
+  /** Removes a consumer's password; refuses (StoreError 'not_found') a consumer without one. */
+  removePassword(consumer: string, actor: string): Promise<void>;
   /** Audit entries, newest first. */
   listAudit(filter?: { since?: number; limit?: number; keyId?: string }): Promise<AuditEntry[]>;
   /** Writes the pending last-used times now (they are otherwise written on a timer). */
@@ -63,7 +72,7 @@ export interface RotatedKey extends IssuedKey {
   previous: StoredKey;
 }
 
-export type AuditAction = 'create' | 'revoke' | 'rotate';
+export type AuditAction = 'create' | 'revoke' | 'rotate' | 'set_password' | 'remove_password';
 
 export interface AuditEntry {
   id: number;
@@ -71,6 +80,7 @@ export interface AuditEntry {
   at: number;
   actor: string;
   action: AuditAction;
+  /** The key's id; for a password change, `password:<consumer>`. */
   keyId: string;
   consumer: string;
   details: Record<string, unknown>;

@@ -32,7 +32,7 @@ export async function startGateway(yaml: string, opts: { store?: CredentialStore
   const loaded = loadConfigText(yaml, 'test.yaml');
   const file = join(dir, 'calls.db');
   const callLog = openCallLog({ ...callLogSettings(loaded.config, file), flushIntervalMs: 5 });
-  const gateway = new Gateway({ loaded, callLog, deps: opts.store && { authn: { keys: opts.store } } });
+  const gateway = new Gateway({ loaded, callLog, deps: opts.store && { authn: { keys: opts.store, passwords: opts.store } } });
   const addr = await gateway.listen(0, '127.0.0.1');
   const readers: CallLogReader[] = [];
   return {

@@ -4,14 +4,17 @@ import type { Denial } from '../../decision/types.ts';
 import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
 import { SKIP } from '../../pipeline/types.ts';
 import { apiKeyVerifier } from './api-key/verify.ts';
+import { basicVerifier } from './basic/verify.ts';
 import { Directory } from './consumers.ts';
 import { introspectionVerifier } from './introspection/index.ts';
 import { JwtVerifiers } from './jwt/index.ts';
 import { presentedCredentials } from './presented.ts';
-import { isDenial, type Identity, type KeyIndex, type Presented, type Refusal, type Verifier, type VerifyResult } from './types.ts';
+import { isDenial, type Identity, type KeyIndex, type PasswordIndex, type Presented, type Refusal, type Verifier, type VerifyResult } from './types.ts';
 
 export interface AuthnDeps {
   keys: KeyIndex;
+  /** Consumers' password hashes, for `basic` entries; without it no password is known. */
+  passwords?: PasswordIndex;
   /** Where introspection client secrets are read (clientSecretEnv); default: process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -41,10 +44,11 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   const plans = new Map<string, RoutePlan>();
   const apiKey = apiKeyVerifier(deps.keys, realm, apiKeys.header, apiKeys.bearer);
   const tokens = tokenVerifiers(config, directory, deps.env ?? process.env);
+  const basic = basicVerifier(deps.passwords ?? { password: () => undefined }, realm, (name) => directory.find(name)?.name === name);
   config.routes.forEach((route, i) => {
     if (!route.authn) return;
     const verifiers = route.authn.map((entry, j) => {
-      const v = entry === 'apiKey' ? apiKey : tokens(entry);
+      const v = entry === 'apiKey' ? apiKey : entry === 'basic' ? basic : tokens(entry);
       if (!v) throw new UnavailableEntryError(`route ${route.id}: authn entry ${entry} is not available`, ['routes', i, 'authn', j]);
       return v;
     });
