@@ -143,6 +143,17 @@ const Authn = z.strictObject({
     .describe('Where API keys are read from.'),
   jwt: z.record(z.string().regex(NAMED), JwtIssuer).default({}).describe('Token issuers by name (OAuth2 / OIDC).'),
   introspection: z.record(z.string().regex(NAMED), Introspection).default({}).describe('RFC 7662 introspection endpoints by name, for opaque tokens.'),
+  sessions: z
+    .strictObject({
+      loginPath: z.string().regex(/^\/[^?#\s]*$/).default('/login').describe('Path of the login route the gateway serves itself: POST {"username", "password"} answers with the session cookie.'),
+      cookie: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pp_session').describe('Name of the session cookie.'),
+      ttlS: z.number().int().min(60).max(30 * 86400).default(8 * 3600).describe('How long a session lasts from login.'),
+      secretEnv: z.string().default('PINPOINT_SESSION_SECRET').describe('Environment variable holding the HMAC key that signs session cookies (at least 32 characters).'),
+      sameSite: z.enum(['Lax', 'Strict', 'None']).default('Lax').describe('SameSite attribute of the cookie.'),
+      secure: z.boolean().default(true).describe('Set the Secure attribute (the browser then sends the cookie over HTTPS only). Turn off only for plain-HTTP development on loopback.'),
+    })
+    .optional()
+    .describe('Session cookies for browser apps: a login route checks a consumer password and sets a signed cookie that routes with a `session` entry accept.'),
 });
 
 export const ConfigSchema = z.strictObject({

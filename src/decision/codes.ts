@@ -167,6 +167,8 @@ export const DECISION_CODES = {
   'authn.key_expired': { layer: 'authn', status: 401, title: 'The API key has expired', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
   'authn.key_in_query_not_allowed': { layer: 'authn', status: 401, title: 'API keys are not accepted in the URL here', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
   'authn.password_invalid': { layer: 'authn', status: 401, title: 'The user name or password is not valid', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
+  'authn.session_invalid': { layer: 'authn', status: 401, title: 'The session cookie is not valid', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
+  'authn.session_expired': { layer: 'authn', status: 401, title: 'The session has expired', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
   'authn.token_malformed': { layer: 'authn', status: 401, title: 'The token is malformed', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
   'authn.token_signature_invalid': { layer: 'authn', status: 401, title: 'The token signature is not valid', retryable: false, denyKind: 'explicit', disclose: 'anyone' },
   'authn.token_algorithm_not_allowed': { layer: 'authn', status: 401, title: 'The token is signed with an algorithm that is not accepted', retryable: false, denyKind: 'explicit', disclose: 'anyone' },

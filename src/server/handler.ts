@@ -8,9 +8,10 @@ import { UPSTREAM_ERRORS, upstreamRetryable } from '../proxy/errors.ts';
 import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
+import { serveLogin } from './login.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
-import { stripApiKey, stripAuthorization } from './strip-api-key.ts';
+import { stripApiKey, stripAuthorization, stripCookie } from './strip-api-key.ts';
 import { acquire, release, type Runtime } from './runtime.ts';
 
 export interface HandlerDeps {
@@ -57,6 +58,7 @@ export function createHandler(deps: HandlerDeps) {
       // A key or password the gateway accepted is not forwarded (see strip-api-key.ts).
       const via = ctx.identity?.via;
       if (via === 'basic') stripAuthorization(req, desc);
+      else if (via === 'session') stripCookie(req, desc, rt.loaded.config.authn.sessions!.cookie);
       const query = via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
       const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
@@ -72,6 +74,10 @@ export function createHandler(deps: HandlerDeps) {
       writeProblem(res, problem({ ...GATEWAY_ERRORS['gateway.internal'], code: 'gateway.internal', requestId, typeBase: rt.typeBase }), true);
       finish(decision, { outcome: 'error', code: 'gateway.internal', error: err instanceof Error ? err.stack ?? err.message : String(err) });
     };
+    if (rt.login && req.method === 'POST' && desc.path === rt.login.path) {
+      serveLogin(req, res, rt.login, opts, desc, rt.typeBase).then((d) => finish(d, {}), failed);
+      return;
+    }
     let decided: Decision | Promise<Decision>;
     try {
       decided = rt.pipeline.run(desc, opts, ctx);

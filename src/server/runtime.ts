@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { compilePipeline, NO_DEPS, type PipelineDeps } from '../pipeline/order.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import { loginService, sessionSettings, type LoginService } from '../layers/authn/session/login.ts';
 import { createProxies } from '../proxy/index.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
 
@@ -13,6 +14,8 @@ export interface Runtime {
   /** The loaded config's pipeline, compiled with the gateway's stores. */
   pipeline: Pipeline;
   proxies: ServiceProxies;
+  /** The login route the gateway serves itself, when authn.sessions is configured. */
+  login?: LoginService;
   typeBase: string;
   /** Requests that started under this runtime and have not finished. */
   active: number;
@@ -22,7 +25,10 @@ export interface Runtime {
 
 export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS): Runtime {
   const pipeline = deps === NO_DEPS ? loaded.pipeline : compilePipeline(loaded.config, deps);
-  return { loaded, pipeline, proxies: createProxies(loaded.config), typeBase: loaded.config.gateway.errorTypeBase, active: 0, retired: false };
+  const config = loaded.config;
+  const sessions = sessionSettings(config, deps.authn.env ?? process.env);
+  const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined }, (name) => Object.hasOwn(config.consumers, name));
+  return { loaded, pipeline, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
 }
 
 export function acquire(rt: Runtime): Runtime {

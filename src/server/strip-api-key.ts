@@ -35,6 +35,16 @@ export function stripAuthorization(req: IncomingMessage, desc: RequestDescriptio
   delete req.headers.authorization;
 }
 
+/** A session cookie the gateway accepted is its own too: taken out of Cookie, the other cookies stay. */
+export function stripCookie(req: IncomingMessage, desc: RequestDescription, name: string): void {
+  const cookie = req.headers.cookie;
+  if (cookie === undefined) return;
+  desc.headers = { ...req.headers };
+  const rest = cookie.split(';').map((c) => c.trim()).filter((c) => c !== '' && c.slice(0, c.indexOf('=')).trim() !== name);
+  if (rest.length) req.headers.cookie = rest.join('; ');
+  else delete req.headers.cookie;
+}
+
 /** The raw query without `name=...` pairs; the other pairs keep their exact bytes. */
 function withoutParam(query: string, name: string): string {
   if (query === '' || !query.includes(name)) return query;

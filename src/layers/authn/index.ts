@@ -9,6 +9,8 @@ import { Directory } from './consumers.ts';
 import { introspectionVerifier } from './introspection/index.ts';
 import { JwtVerifiers } from './jwt/index.ts';
 import { presentedCredentials } from './presented.ts';
+import { sessionSettings } from './session/login.ts';
+import { sessionVerifier } from './session/verify.ts';
 import { isDenial, type Identity, type KeyIndex, type PasswordIndex, type Presented, type Refusal, type Verifier, type VerifyResult } from './types.ts';
 
 export interface AuthnDeps {
@@ -24,6 +26,8 @@ interface RoutePlan {
   /** One challenge per kind of credential the route accepts, in order. */
   challenges: string[];
   keyInQuery: boolean;
+  /** The session cookie's name when the route accepts sessions. */
+  sessionCookie?: string;
 }
 
 /** A route's authn entry that names nothing available; `path` points the load at the entry. */
@@ -44,15 +48,20 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   const plans = new Map<string, RoutePlan>();
   const apiKey = apiKeyVerifier(deps.keys, realm, apiKeys.header, apiKeys.bearer);
   const tokens = tokenVerifiers(config, directory, deps.env ?? process.env);
-  const basic = basicVerifier(deps.passwords ?? { password: () => undefined }, realm, (name) => directory.find(name)?.name === name);
+  const passwords = deps.passwords ?? { password: () => undefined };
+  const isConsumer = (name: string) => directory.find(name)?.name === name;
+  const basic = basicVerifier(passwords, realm, isConsumer);
+  const sessions = sessionSettings(config, deps.env ?? process.env);
+  const session = sessions && sessionVerifier(sessions, passwords, isConsumer);
   config.routes.forEach((route, i) => {
     if (!route.authn) return;
     const verifiers = route.authn.map((entry, j) => {
-      const v = entry === 'apiKey' ? apiKey : entry === 'basic' ? basic : tokens(entry);
+      const v = entry === 'apiKey' ? apiKey : entry === 'basic' ? basic : entry === 'session' ? session : tokens(entry);
       if (!v) throw new UnavailableEntryError(`route ${route.id}: authn entry ${entry} is not available`, ['routes', i, 'authn', j]);
       return v;
     });
-    plans.set(route.id, { verifiers, challenges: [...new Set(verifiers.map((v) => v.challenge))], keyInQuery: route.apiKeyInQuery });
+    const sessionCookie = session && verifiers.includes(session) ? sessions!.cookie : undefined;
+    plans.set(route.id, { verifiers, challenges: [...new Set(verifiers.map((v) => v.challenge))], keyInQuery: route.apiKeyInQuery, sessionCookie });
   });
 
   return {
@@ -61,7 +70,7 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
       if (!ctx.route) return SKIP;
       const plan = plans.get(ctx.route.id);
       if (!plan) return undefined; // a public route
-      const presented = presentedCredentials(ctx.req, { keyHeader, keyQueryParam: apiKeys.queryParam, keyInQuery: plan.keyInQuery });
+      const presented = presentedCredentials(ctx.req, { keyHeader, keyQueryParam: apiKeys.queryParam, keyInQuery: plan.keyInQuery, sessionCookie: plan.sessionCookie });
       if (!Array.isArray(presented)) return challenge(presented, plan);
       if (presented.length === 0) return challenge(missing(plan), plan);
       for (const p of presented) {

@@ -1,5 +1,6 @@
 import type { Denial } from '../../decision/types.ts';
 import type { RequestDescription } from '../../pipeline/types.ts';
+import { cookieValue } from './session/cookie.ts';
 import type { Presented } from './types.ts';
 
 export interface PresentedOptions {
@@ -7,6 +8,8 @@ export interface PresentedOptions {
   keyHeader: string;
   keyQueryParam: string;
   keyInQuery: boolean;
+  /** The session cookie's name, on routes that accept sessions only (browsers send cookies everywhere). */
+  sessionCookie?: string;
 }
 
 /**
@@ -32,6 +35,11 @@ export function presentedCredentials(req: RequestDescription, o: PresentedOption
     if (scheme === 'bearer') out.push({ kind: 'bearer', value: m[2], where });
     else if (scheme === 'basic') out.push({ kind: 'basic', value: m[2], where });
     else return malformed(where, 'scheme Bearer or Basic', `scheme ${m[1].slice(0, 20)}`, 'Use the Bearer scheme for tokens and API keys.');
+  }
+  const cookie = req.headers.cookie;
+  if (o.sessionCookie && typeof cookie === 'string') {
+    const value = cookieValue(cookie, o.sessionCookie);
+    if (value) out.push({ kind: 'cookie', value, where: `cookie:${o.sessionCookie}` });
   }
   if (o.keyQueryParam && req.query.includes(o.keyQueryParam + '=')) {
     const value = new URLSearchParams(req.query).get(o.keyQueryParam);
