@@ -1,19 +1,18 @@
-// Key management over the admin API: list, show, create, revoke, rotate, and the audit log.
+// Key management over the admin API: list, show, create, revoke, rotate, the audit log, and
+// (passwords.ts) consumers' passwords.
 // The plain key is in the answer to POST /keys and POST /keys/:id/rotate, and nowhere else.
-import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { checkConsumer, checkScopes, checkText, expiryFromDays, keyRef, MAX_NAME, MAX_REASON, overlapFromHours } from '../store/key-input.ts';
 import { auditView, keyView, SHOWN_ONCE } from '../store/key-view.ts';
 import { StoreError, type CredentialStore } from '../store/types.ts';
 import { parseSince } from './logs-query.ts';
 import { passwordEndpoint, PASSWORD_PATH } from './passwords.ts';
+import { ADMIN_ACTOR, badRequest, capitalised, hasBody, methods, readBody } from './body.ts';
 import { sendJson, sendProblem } from './reply.ts';
 import type { AdminRequest, Endpoint } from './types.ts';
 
-/** Who the audit log names for changes made through the admin API. */
-export const ADMIN_ACTOR = 'admin-api';
+export { ADMIN_ACTOR };
 export const KEY_PATHS = ['/keys', '/keys/:id', '/keys/:id/revoke', '/keys/:id/rotate', '/audit', PASSWORD_PATH];
-const BODY_LIMIT = 16 * 1024;
 
 /** The endpoint for a key management path (it checks the method itself), or undefined. */
 export function keysEndpoint(path: string): Endpoint | undefined {
@@ -27,18 +26,6 @@ export function keysEndpoint(path: string): Endpoint | undefined {
   if (action === 'revoke') return methods({ POST: (r) => revoke(r, id) });
   if (action === 'rotate') return methods({ POST: (r) => rotate(r, id) });
   return undefined;
-}
-
-export type Handler = (r: AdminRequest) => Promise<void>;
-
-export function methods(table: Partial<Record<'GET' | 'POST', Handler>>): Endpoint {
-  const allow = Object.keys(table).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
-  return async (r) => {
-    const method = r.req.method === 'HEAD' ? 'GET' : (r.req.method as 'GET' | 'POST');
-    const handler = table[method];
-    if (handler) return handler(r);
-    sendProblem(r.res, 'admin.method_not_allowed', r.requestId, r.typeBase, { detail: `Use ${allow}.`, headers: { allow }, close: hasBody(r.req) });
-  };
 }
 
 function store(r: AdminRequest): CredentialStore {
@@ -161,47 +148,3 @@ function notFound(r: AdminRequest, id: string): void {
   sendProblem(r.res, 'admin.key_not_found', r.requestId, r.typeBase, { detail: `No API key has id ${id}. GET /keys lists them.` });
 }
 
-export function badRequest(r: AdminRequest, errors: Array<string | undefined>): boolean {
-  const found = errors.filter((e): e is string => e !== undefined);
-  if (found.length === 0) return false;
-  sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: found.map(capitalised).join('. ') + '.', extensions: { errors: found } });
-  return true;
-}
-
-/** Reads and checks a JSON body; answers the problem itself and returns undefined when it is not right. */
-export async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>): Promise<T | undefined> {
-  const type = r.req.headers['content-type'] ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: 'Send a JSON body with Content-Type: application/json.', close: hasBody(r.req) });
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of r.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) {
-      sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: `The body is larger than ${BODY_LIMIT} bytes.`, close: true });
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: 'The body is not valid JSON.' });
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`);
-  badRequest(r, errors);
-  return undefined;
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const cl = req.headers['content-length'];
-  return (cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { passwordProblem } from '../layers/authn/basic/password.ts';
 import { checkConsumer } from '../store/key-input.ts';
-import { ADMIN_ACTOR, badRequest, methods, readBody } from './keys.ts';
+import { ADMIN_ACTOR, badRequest, methods, readBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import type { AdminRequest, Endpoint } from './types.ts';
 
