@@ -4,16 +4,10 @@ import type { CallLogReader, LogFilter, StoredCall } from '../calllog/types.ts';
 import { logFileFrom, openLogReader } from './log-source.ts';
 import { parseOutcome, parsePositiveInt, parseSince, parseStatus } from './option-parsers.ts';
 
-interface LogsOptions {
+/** The command's flags: the call log filters, plus where to read and how to print. */
+interface LogsOptions extends Pick<LogFilter, 'status' | 'code' | 'layer' | 'route' | 'consumer' | 'outcome' | 'since'> {
   config?: string;
   db?: string;
-  status?: number;
-  code?: string;
-  layer?: string;
-  route?: string;
-  consumer?: string;
-  outcome?: 'allow' | 'deny' | 'error';
-  since?: number;
   limit: number;
   follow?: boolean;
   json?: boolean;

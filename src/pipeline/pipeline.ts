@@ -70,57 +70,35 @@ function record(state: RunState, layer: Layer, result: LayerResult, t0: number):
   }
 }
 
-// One object literal per outcome (no spread): this runs on every request.
+// One object literal for both outcomes (no spread, one shape): this runs on every request.
 function finish(state: RunState, req: RequestDescription, opts: RunOptions): Decision {
   const { ctx, first } = state;
-  const route = ctx.route?.id ?? ctx.match?.entry.routeIds;
-  if (!first) {
-    return {
-      requestId: opts.requestId,
-      correlationId: opts.correlationId,
-      at: new Date().toISOString(),
-      configRevision: opts.configRevision,
-      disposition: opts.disposition,
-      outcome: 'allow',
-      status: 0,
-      evidence: [],
-      fixes: [],
-      alsoWouldDeny: state.also,
-      trace: state.trace,
-      consumer: ctx.consumer,
-      tenant: ctx.tenant,
-      credential: ctx.credential,
-      route,
-      method: req.method,
-      path: req.path,
-    };
-  }
-  const spec = codeSpec(first.code);
+  const spec = first ? codeSpec(first.code) : undefined;
   return {
     requestId: opts.requestId,
     correlationId: opts.correlationId,
     at: new Date().toISOString(),
     configRevision: opts.configRevision,
     disposition: opts.disposition,
-    outcome: 'deny',
-    status: spec.status,
-    code: first.code,
-    layer: spec.layer,
-    rule: { id: first.ruleId, name: first.ruleName, source: first.ruleSource },
-    denyKind: first.denyKind ?? spec.denyKind,
-    detail: first.detail,
-    hint: first.hint,
-    evidence: first.evidence,
-    fixes: first.fixes,
+    outcome: first ? 'deny' : 'allow',
+    status: spec ? spec.status : 0,
+    code: first?.code,
+    layer: spec?.layer,
+    rule: first && { id: first.ruleId, name: first.ruleName, source: first.ruleSource },
+    denyKind: first && (first.denyKind ?? spec!.denyKind),
+    detail: first?.detail,
+    hint: first?.hint,
+    evidence: first ? first.evidence : [],
+    fixes: first ? first.fixes : [],
     alsoWouldDeny: state.also,
     trace: state.trace,
     consumer: ctx.consumer,
     tenant: ctx.tenant,
     credential: ctx.credential,
-    route,
+    route: ctx.route?.id ?? ctx.match?.entry.routeIds,
     method: req.method,
     path: req.path,
-    headers: first.headers,
-    extensions: first.extensions,
+    headers: first?.headers,
+    extensions: first?.extensions,
   };
 }
