@@ -89,6 +89,6 @@ test('the operator view of the same 405 has the rule, evidence, fixes and trace'
   assert.ok(stored.decision.fixes.length > 0);
   assert.deepEqual(
     stored.decision.trace.map((t) => t.layer),
-    ['protocol', 'route', 'method', 'authn'],
+    ['protocol', 'route', 'method', 'body', 'authn'],
   );
 });

@@ -64,7 +64,7 @@ test('404 for an unknown path; an incoming X-Request-Id is kept only as correlat
   assert.equal(stored.decision.configRevision, gw.gateway.loaded.revision);
   assert.deepEqual(
     stored.decision.trace.map((t) => t.verdict),
-    stored.decision.trace.map((t) => (t.layer === 'route' ? 'deny' : t.layer === 'method' || t.layer === 'authn' ? 'skipped' : 'pass')),
+    stored.decision.trace.map((t) => (t.layer === 'route' ? 'deny' : t.layer === 'protocol' ? 'pass' : 'skipped')),
   );
 });
 

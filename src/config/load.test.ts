@@ -26,7 +26,7 @@ const cases: Array<{ name: string; yaml: string; env?: NodeJS.ProcessEnv; issues
   {
     name: 'unknown key at the top level points at the key',
     yaml: `gateway: {}\nroute: []\n`,
-    issues: ['2:1 route unknown key "route"; did you mean "routes"? (allowed here: gateway, admin, log, services, routes, tenants, consumers, authn, store)'],
+    issues: ['2:1 route unknown key "route"; did you mean "routes"? (allowed here: gateway, admin, log, services, routes, tenants, consumers, authn, store, body)'],
   },
   {
     name: 'unknown nested key points at the key, with a suggestion',

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import * as ipSchema from '../layers/ip/schema.ts';
+import * as bodySchema from '../layers/body/schema.ts';
+import * as wafSchema from '../layers/waf/schema.ts';
+import * as corsSchema from '../layers/cors/schema.ts';
+import * as csrfSchema from '../layers/csrf/schema.ts';
+import * as authzSchema from '../layers/authz/schema.ts';
+import * as limitsSchema from '../layers/limits/schema.ts';
 
 /**
  * The one source of truth for the config file. The TypeScript types, the defaults,
@@ -85,6 +92,13 @@ const Route = z.strictObject({
     .optional()
     .describe('Credentials this route accepts, in order (apiKey, jwt, jwt:<issuer>, introspection:<name>, basic, session). Absent: the route is public.'),
   apiKeyInQuery: z.boolean().default(false).describe('Accept an API key from the query parameter authn.apiKeys.queryParam on this route (off: keys in URLs end up in logs and browser history).'),
+  ...ipSchema.routeShape,
+  ...bodySchema.routeShape,
+  ...wafSchema.routeShape,
+  ...corsSchema.routeShape,
+  ...csrfSchema.routeShape,
+  ...authzSchema.routeShape,
+  ...limitsSchema.routeShape,
 });
 
 const Status = z.enum(['active', 'suspended']);
@@ -92,6 +106,13 @@ const Status = z.enum(['active', 'suspended']);
 const Tenant = z.strictObject({
   status: Status.default('active').describe('A suspended tenant\'s consumers are refused with 403 authn.tenant_suspended.'),
   reason: z.string().optional().describe('Why the tenant is suspended (operator view only).'),
+  ...ipSchema.tenantShape,
+  ...bodySchema.tenantShape,
+  ...wafSchema.tenantShape,
+  ...corsSchema.tenantShape,
+  ...csrfSchema.tenantShape,
+  ...authzSchema.tenantShape,
+  ...limitsSchema.tenantShape,
 });
 
 const Consumer = z.strictObject({
@@ -100,6 +121,13 @@ const Consumer = z.strictObject({
   status: Status.default('active').describe('A suspended consumer is refused with 403 authn.consumer_suspended.'),
   reason: z.string().optional().describe('Why the consumer is suspended (operator view only).'),
   subjects: z.array(z.string()).default([]).describe('Token subjects (the issuer\'s consumerClaim values) that are this consumer.'),
+  ...ipSchema.consumerShape,
+  ...bodySchema.consumerShape,
+  ...wafSchema.consumerShape,
+  ...corsSchema.consumerShape,
+  ...csrfSchema.consumerShape,
+  ...authzSchema.consumerShape,
+  ...limitsSchema.consumerShape,
 });
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -211,6 +239,13 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({})
     .describe('Where credentials (hashed) and the audit log are kept.'),
+  ...ipSchema.topShape,
+  ...bodySchema.topShape,
+  ...wafSchema.topShape,
+  ...corsSchema.topShape,
+  ...csrfSchema.topShape,
+  ...authzSchema.topShape,
+  ...limitsSchema.topShape,
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

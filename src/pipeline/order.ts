@@ -1,14 +1,28 @@
 import type { Config } from '../config/schema.ts';
 import { authnLayer, type AuthnDeps } from '../layers/authn/index.ts';
+import { authzLayer, type AuthzDeps } from '../layers/authz/index.ts';
+import { bodyLayer } from '../layers/body/index.ts';
+import { corsLayer, type CorsDeps } from '../layers/cors/index.ts';
+import { csrfLayer, type CsrfDeps } from '../layers/csrf/index.ts';
+import { ipLayer, type IpDeps } from '../layers/ip/index.ts';
+import { limitsLayer, type LimitsDeps } from '../layers/limits/index.ts';
 import { methodLayer } from '../layers/method/index.ts';
 import { compileProtocol, protocolLayer } from '../layers/protocol/index.ts';
-import { compileRoutes } from '../layers/route/compile.ts';
+import { compileRoutes, type CompiledRoute } from '../layers/route/compile.ts';
 import { routeLayer } from '../layers/route/index.ts';
+import { wafLayer, type WafDeps } from '../layers/waf/index.ts';
 import { Pipeline } from './pipeline.ts';
+import type { Layer } from './types.ts';
 
 /** What layers need from outside the config: stores and clients, injected (layers never open them). */
 export interface PipelineDeps {
   authn: AuthnDeps;
+  ip?: IpDeps;
+  waf?: WafDeps;
+  cors?: CorsDeps;
+  csrf?: CsrfDeps;
+  authz?: AuthzDeps;
+  limits?: LimitsDeps;
 }
 
 /** For checking a config on its own (validate): no stored credentials. */
@@ -17,16 +31,37 @@ export const NO_DEPS: PipelineDeps = {
 };
 
 /**
- * The order of the layers, in one place. Each later issue adds its layer here
- * (network, WAF, CSRF, authorization, limits). Everything expensive happens in this
- * compile step, at config load; a bad rule throws here.
+ * The order of the layers, in one place. Everything expensive happens in this compile
+ * step, at config load; a bad rule throws here. Layers a config does not use are left
+ * out (undefined) and cost nothing.
+ *
+ * protocol → route → method → ip → body → waf → cors → authn → csrf → authz → limits
+ * Cheap refusals that need no identity come first; the body is read only when a later
+ * layer inspects it on the matched route; limits count only requests that would pass.
  */
 export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): Pipeline {
   const routes = compileRoutes(config);
-  return new Pipeline([
+  const ip = ipLayer(config, deps.ip);
+  const waf = wafLayer(config, deps.waf);
+  const cors = corsLayer(config, deps.cors);
+  const authn = authnLayer(config, deps.authn);
+  const csrf = csrfLayer(config, deps.csrf);
+  const authz = authzLayer(config, deps.authz);
+  const limits = limitsLayer(config, deps.limits);
+  const inspecting = [ip, waf, cors, authn, csrf, authz, limits].filter((l): l is Layer => l?.needsBody !== undefined);
+  const needsBody = (route: CompiledRoute) => inspecting.some((l) => l.needsBody!(route));
+  const layers: (Layer | undefined)[] = [
     protocolLayer(compileProtocol(config)),
     routeLayer(routes, config.gateway.versionHeader.toLowerCase()),
     methodLayer(),
-    authnLayer(config, deps.authn),
-  ]);
+    ip,
+    bodyLayer(config, needsBody, routes.all),
+    waf,
+    cors,
+    authn,
+    csrf,
+    authz,
+    limits,
+  ];
+  return new Pipeline(layers.filter((l): l is Layer => l !== undefined));
 }

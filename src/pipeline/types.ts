@@ -26,7 +26,28 @@ export interface RequestDescription {
   rawHeaders?: readonly string[];
   /** The client address as derived by the gateway. */
   clientIp: string;
-  body?: unknown;
+  /**
+   * The whole body, once read: by the body layer for live traffic (only on routes whose
+   * layers inspect it), or given with the request by explain and replay.
+   */
+  rawBody?: Buffer;
+}
+
+/** What reading a live request's body gave. */
+export type BodyRead =
+  | { ok: true; bytes: Buffer }
+  /** too_large: more than the limit arrived (or was declared); aborted: the client left mid-body. */
+  | { ok: false; reason: 'too_large' | 'aborted'; received: number };
+
+/** The body as the body layer parsed it for later layers (WAF, authz conditions, ownership). */
+export interface ParsedBody {
+  /** Media type, lowercased, without parameters ('' when there is no Content-Type). */
+  mediaType: string;
+  bytes: Buffer;
+  /** For application/json and +json bodies that parsed. */
+  json?: unknown;
+  /** For form bodies (urlencoded, multipart fields): name/value pairs in order. */
+  fields?: [string, string][];
 }
 
 /** Mutable per-request context: earlier layers leave what later layers need. */
@@ -39,6 +60,19 @@ export interface EvalContext {
   params?: Record<string, string | undefined>;
   /** Who the caller is, as far as the pipeline established; decides what a denial discloses. */
   audience: Audience;
+  /**
+   * explain, shadow replay: decide only. A layer with side effects (limit counters,
+   * last-used times) reads its state without changing it.
+   */
+  dryRun?: boolean;
+  /**
+   * Reads the live request's body, up to `limit` bytes (answering Expect: 100-continue
+   * first). Absent for explain and replay, whose body is in req.rawBody already.
+   * Only the body layer calls it.
+   */
+  readBody?: (limit: number) => Promise<BodyRead>;
+  /** Set by the body layer when the route's layers need the body. */
+  body?: ParsedBody;
   /**
    * Consumer, tenant and credential label: of the identity once a credential checked out, or,
    * on a refused credential, the one tried (and its consumer when it resolved to one): that
@@ -62,5 +96,7 @@ export interface Layer {
    * is already denied; the others still run so the trace can say what else would deny.
    */
   callsOut?: boolean;
+  /** Whether this layer inspects the body on a route: then the body layer reads it first. */
+  needsBody?(route: CompiledRoute): boolean;
   evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult>;
 }

@@ -58,8 +58,8 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
     private readonly service: ServiceProxy,
     private readonly path: string,
     private readonly headers: string[],
-    /** The client request when it has a body (streamed as is), else null. */
-    private readonly body: IncomingMessage | null,
+    /** The client request when it has a body (streamed as is), the body when the pipeline read it, else null. */
+    private readonly body: IncomingMessage | Buffer | null,
     retryable: boolean,
     private readonly onSettled: () => void,
   ) {
@@ -113,7 +113,7 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
       copyResponseHeaders(res, rawHeaders);
       if (statusCode === 204) res.removeHeader('content-length');
       // The client's body is not all read: the connection cannot carry another request.
-      if (this.body !== null && !this.req.complete) res.setHeader('connection', 'close');
+      if (this.body === this.req && !this.req.complete) res.setHeader('connection', 'close');
       res.writeHead(statusCode);
     } catch (err) {
       clearCopiedHeaders(res, rawHeaders);

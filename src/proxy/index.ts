@@ -32,7 +32,8 @@ export function createProxies(config: Config): ServiceProxies {
         return Promise.resolve({ error: 'upstream.unavailable', errorDetail: `no service named ${route.service}`, attempts: 0 });
       }
       try {
-        const body = hasBody(req) ? req : null;
+        // A body the pipeline read (to inspect it) is sent as those bytes; otherwise it streams.
+        const body = info.body ?? (hasBody(req) ? req : null);
         const method = req.method!;
         const call = new ProxyCall(
           req,

@@ -13,6 +13,8 @@ export interface ForwardInfo {
   host: string;
   /** 'http' or 'https' as the client reached the gateway. */
   proto: string;
+  /** The whole body when the pipeline read it; sent as is instead of streaming the request. */
+  body?: Buffer;
 }
 
 export interface ProxyOutcome {

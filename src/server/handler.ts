@@ -8,6 +8,7 @@ import { UPSTREAM_ERRORS, upstreamRetryable } from '../proxy/errors.ts';
 import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
+import { readRequestBody } from './read-body.ts';
 import { serveLogin } from './login.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
@@ -35,7 +36,7 @@ export function createHandler(deps: HandlerDeps) {
     const requestId = newRequestId();
     res.setHeader('x-request-id', requestId);
     const desc = describe(req);
-    const ctx: EvalContext = { req: desc, audience: 'anyone' };
+    const ctx: EvalContext = { req: desc, audience: 'anyone', readBody: (limit) => readRequestBody(req, res, limit, expectsContinue) };
     const opts = {
       requestId,
       correlationId: correlationIdFrom(req.headers['x-request-id']),
@@ -54,13 +55,14 @@ export function createHandler(deps: HandlerDeps) {
         finish(decision, {});
         return;
       }
-      if (expectsContinue) res.writeContinue();
+      // When the body layer read the body, 100 Continue went out then.
+      if (expectsContinue && desc.rawBody === undefined) res.writeContinue();
       // A key or password the gateway accepted is not forwarded (see strip-api-key.ts).
       const via = ctx.identity?.via;
       if (via === 'basic') stripAuthorization(req, desc);
       else if (via === 'session') stripCookie(req, desc, rt.loaded.config.authn.sessions!.cookie);
       const query = via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
-      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto };
+      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
@@ -163,6 +165,7 @@ function buildRecord(at: number, t0: number, desc: RequestDescription, d: Decisi
 }
 
 function hasLargeUnreadBody(req: IncomingMessage, expectsContinue: boolean): boolean {
+  if (req.complete) return false;
   const te = req.headers['transfer-encoding'];
   const cl = Number(req.headers['content-length'] ?? 0);
   // After Expect: 100-continue and a final answer, a client may or may not send the body

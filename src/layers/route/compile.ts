@@ -35,6 +35,8 @@ export interface RouteTable {
   lookup(path: string, host: string, version: string | undefined): RouteMatch | null;
   /** Versions served at all, for the operator detail of a 404. */
   readonly versions: readonly string[];
+  /** Every route, in config order (index = position in config.routes). */
+  readonly all: readonly CompiledRoute[];
 }
 
 export class RouteConflictError extends Error {
@@ -58,6 +60,7 @@ export function compileRoutes(config: Config): RouteTable {
   });
   const entries = new Map<string, PathEntry>();
   const versions = new Set<string>();
+  const all: CompiledRoute[] = [];
 
   config.routes.forEach((rc, index) => {
     const route: CompiledRoute = {
@@ -67,6 +70,7 @@ export function compileRoutes(config: Config): RouteTable {
       stripPrefix: rc.stripPrefix,
       index,
     };
+    all.push(route);
     if (rc.version) versions.add(rc.version);
     for (const host of rc.hosts ?? [undefined]) {
       rc.paths.forEach((pattern, pi) => {
@@ -91,6 +95,7 @@ export function compileRoutes(config: Config): RouteTable {
 
   return {
     versions: [...versions],
+    all,
     lookup(path, host, version) {
       const constraints: Record<string, string> = { host };
       if (version !== undefined) constraints.apiVersion = version;

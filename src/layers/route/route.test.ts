@@ -57,7 +57,7 @@ test('405 names the allowed methods in Allow and evidence; trace shows both laye
   assert.deepEqual(d.evidence, [{ where: 'method', expected: 'DELETE, GET, HEAD', observed: 'PATCH' }]);
   assert.deepEqual(
     d.trace.map((t) => [t.layer, t.verdict]),
-    [['protocol', 'pass'], ['route', 'pass'], ['method', 'deny'], ['authn', 'skipped']],
+    [['protocol', 'pass'], ['route', 'pass'], ['method', 'deny'], ['body', 'skipped'], ['authn', 'skipped']],
   );
   assert.equal(d.layer, 'method');
   assert.equal(d.denyKind, 'no_allow');
@@ -68,7 +68,7 @@ test('404 skips the method layer for lack of context and records the revision', 
   const d = decide('GET', '/nope');
   assert.deepEqual(
     d.trace.map((t) => [t.layer, t.verdict]),
-    [['protocol', 'pass'], ['route', 'deny'], ['method', 'skipped'], ['authn', 'skipped']],
+    [['protocol', 'pass'], ['route', 'deny'], ['method', 'skipped'], ['body', 'skipped'], ['authn', 'skipped']],
   );
   assert.equal(d.configRevision, loaded.revision);
   assert.match(d.detail!, /no route matches \/nope/);
