@@ -89,6 +89,10 @@ export function renderDecision(d: Decision, opts: { header?: boolean } = {}): st
   } else {
     out.push(`Every layer passed${d.route ? `; route ${printable(d.route)} served it` : ''}.`);
   }
+  if (d.shadow?.length) {
+    out.push('', 'Report-only rules that would have denied (not enforced)');
+    out.push(renderTable(['layer', 'code', 'rule', 'detail'], d.shadow.map((s) => [s.layer, s.code, s.ruleId, s.detail]), { indent: '  ', maxCell: 120 }));
+  }
   out.push('', 'Trace');
   out.push(
     d.trace.length

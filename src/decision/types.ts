@@ -48,6 +48,15 @@ export interface TraceEntry {
   us: number;
 }
 
+/** A denial a report-only rule would have made, as the decision records it. */
+export interface ShadowDenial {
+  layer: string;
+  code: DecisionCode;
+  ruleId: string;
+  detail: string;
+  evidence: Evidence[];
+}
+
 export type Disposition = 'enforce' | 'shadow' | 'explain';
 
 export interface Decision {
@@ -68,6 +77,8 @@ export interface Decision {
   evidence: Evidence[];
   fixes: Fix[];
   alsoWouldDeny: string[];
+  /** What report-only rules (detection-only WAF, shadow policies) would have denied; not enforced. */
+  shadow?: ShadowDenial[];
   trace: TraceEntry[];
   consumer?: string;
   tenant?: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Denial } from '../decision/types.ts';
 import { Pipeline } from './pipeline.ts';
-import { SKIP, type Layer, type RequestDescription } from './types.ts';
+import { noteShadow, SKIP, type Layer, type RequestDescription } from './types.ts';
 
 const req: RequestDescription = { method: 'POST', httpVersion: '1.1', path: '/x', query: '', host: 'h', headers: {}, clientIp: '127.0.0.1' };
 const opts = { requestId: 'req_1', disposition: 'explain' as const, configRevision: 'rev1' };
@@ -56,4 +56,19 @@ test('an all-pass run is an allow with every layer traced', () => {
   );
   assert.equal(d.configRevision, 'rev1');
   assert.equal(d.requestId, 'req_1');
+});
+
+test('report-only denials are recorded in the decision and do not deny', async () => {
+  const p = new Pipeline([
+    {
+      name: 'watcher',
+      evaluate(ctx) {
+        noteShadow(ctx, 'watcher', { code: 'route.not_found', ruleId: 'r1', detail: 'would refuse', evidence: [{ where: 'path', expected: 'x', observed: 'y' }], fixes: [] });
+        return undefined;
+      },
+    },
+  ]);
+  const d = await p.run(req, opts);
+  assert.equal(d.outcome, 'allow');
+  assert.deepEqual(d.shadow, [{ layer: 'watcher', code: 'route.not_found', ruleId: 'r1', detail: 'would refuse', evidence: [{ where: 'path', expected: 'x', observed: 'y' }] }]);
 });

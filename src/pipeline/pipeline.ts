@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { codeSpec } from '../decision/codes.ts';
-import type { Decision, Denial, Disposition, TraceEntry } from '../decision/types.ts';
-import { SKIP, type EvalContext, type Layer, type LayerResult, type RequestDescription } from './types.ts';
+import type { Decision, Denial, Disposition, ShadowDenial, TraceEntry } from '../decision/types.ts';
+import { SKIP, type EvalContext, type Layer, type LayerResult, type RequestDescription, type ShadowNote } from './types.ts';
 
 export interface RunOptions {
   requestId: string;
@@ -70,6 +70,10 @@ function record(state: RunState, layer: Layer, result: LayerResult, t0: number):
   }
 }
 
+function shadowDenial(n: ShadowNote): ShadowDenial {
+  return { layer: n.layer, code: n.denial.code, ruleId: n.denial.ruleId, detail: n.denial.detail, evidence: n.denial.evidence };
+}
+
 // One object literal for both outcomes (no spread, one shape): this runs on every request.
 function finish(state: RunState, req: RequestDescription, opts: RunOptions): Decision {
   const { ctx, first } = state;
@@ -91,6 +95,7 @@ function finish(state: RunState, req: RequestDescription, opts: RunOptions): Dec
     evidence: first ? first.evidence : [],
     fixes: first ? first.fixes : [],
     alsoWouldDeny: state.also,
+    shadow: ctx.shadowed && ctx.shadowed.map(shadowDenial),
     trace: state.trace,
     consumer: ctx.consumer,
     tenant: ctx.tenant,

@@ -74,6 +74,11 @@ export interface EvalContext {
   /** Set by the body layer when the route's layers need the body. */
   body?: ParsedBody;
   /**
+   * Denials of rules that run report-only (a WAF in detection-only mode, shadow policies):
+   * recorded in the decision (Decision.shadow), never enforced. Push with noteShadow().
+   */
+  shadowed?: ShadowNote[];
+  /**
    * Consumer, tenant and credential label: of the identity once a credential checked out, or,
    * on a refused credential, the one tried (and its consumer when it resolved to one): that
    * is for the operator's record, not authentication (identity stays unset).
@@ -83,6 +88,16 @@ export interface EvalContext {
   credential?: string;
   /** Set by the authn layer once a credential checked out. */
   identity?: Identity;
+}
+
+export interface ShadowNote {
+  layer: string;
+  denial: Denial;
+}
+
+/** Records what a report-only rule would have done; the request goes on. */
+export function noteShadow(ctx: EvalContext, layer: string, denial: Denial): void {
+  (ctx.shadowed ??= []).push({ layer, denial });
 }
 
 /** undefined = pass; a Denial = refuse; SKIP = could not run (missing context from an earlier layer). */
