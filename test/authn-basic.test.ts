@@ -172,3 +172,19 @@ test('set-password and the admin API refuse unknown consumers and short password
     assert.ok(!bytes.includes(Buffer.from(secret)), `${secret} is in a file`);
   }
 });
+
+test('the admin API removes a password: Basic stops working at once; removing it again is 404; unknown consumers 400', async () => {
+  const admin = (path: string, method: string) => fetch(`${adminUrl}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
+  await runCli(['consumers', 'set-password', 'bob', '-c', configPath], { input: 'bob password 1\n' });
+  await eventually(async () => (await call('/basic', basic('bob', 'bob password 1'))).status === 200, 3000);
+  const removed = await admin('/consumers/bob/password', 'DELETE');
+  assert.equal(removed.status, 200);
+  assert.deepEqual(await removed.json(), { consumer: 'bob', removed: true });
+  await eventually(async () => (await call('/basic', basic('bob', 'bob password 1'))).status === 401, 3000);
+  const again = await admin('/consumers/bob/password', 'DELETE');
+  assert.equal(again.status, 404);
+  assert.equal(((await again.json()) as { code: string }).code, 'admin.password_not_found');
+  assert.equal((await admin('/consumers/nobody/password', 'DELETE')).status, 400);
+  const audit = JSON.parse((await runCli(['audit-log', '-c', configPath, '--json'])).stdout) as Array<{ action: string; consumer: string; actor: string }>;
+  assert.ok(audit.some((e) => e.consumer === 'bob' && e.action === 'remove_password' && e.actor.startsWith('admin-api')));
+});

@@ -33,7 +33,7 @@ tenants:
   acme: {}
   globex: { status: suspended, reason: unpaid invoices }
 consumers:
-  orders: { tenant: acme, subjects: [orders-app] }
+  orders: { tenant: acme, subjects: [{ issuer: idp, subject: orders-app }] }
 authn:
   introspection:
     idp: ${endpoint(idp.introspectionEndpoint, ', cacheTtlS: 30, negativeCacheTtlS: 1')}

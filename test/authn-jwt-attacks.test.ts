@@ -123,6 +123,8 @@ test('an expired token is refused, saying when it expired', async () => {
   assert.match(String(body.hint), new RegExp(`expired at ${when}`));
   assert.equal(decision.evidence[0].where, 'claim:exp');
   assert.equal(decision.evidence[0].observed, when);
+  // The signature checked out before the claim was refused: the operator's record names who it was.
+  assert.equal(decision.consumer, 'jwt:own:orders-app');
 });
 
 test('a token expired within the clock skew still passes', async () => {

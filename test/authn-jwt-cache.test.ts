@@ -14,7 +14,7 @@ let verifiers: JwtVerifiers;
 before(async () => {
   ks = await startKeyServer();
   const config = ConfigSchema.parse({ authn: { jwt: { own: { issuer: ks.issuer, jwksUri: ks.jwksUri, audiences: [RESOURCE], scopeClaims: ['scope', 'scp'], rolesClaim: 'realm_access.roles' } } } });
-  verifiers = new JwtVerifiers(config, (s) => s === 'declared-app');
+  verifiers = new JwtVerifiers(config, () => (s) => (s === 'declared-app' ? s : undefined));
 });
 after(() => ks.close());
 
@@ -100,8 +100,8 @@ test('TokenCache: bounded, least recently used first out, nothing kept past its 
 
 test('claims: a missing consumer claim gives no identity; namespaced claim names are read as they are', () => {
   const map = { consumerClaim: 'client_id', scopeClaims: ['scope'], rolesClaim: 'https://example.test/roles' };
-  assert.equal(identityFromClaims({ sub: 'x' }, map, 'jwt:a', () => false, 'sub:x'), undefined);
-  const id = identityFromClaims({ client_id: 'app', 'https://example.test/roles': ['r1'] }, map, 'jwt:a', () => false, 'sub:x')!;
+  assert.equal(identityFromClaims({ sub: 'x' }, map, 'jwt:a', () => undefined, 'sub:x'), undefined);
+  const id = identityFromClaims({ client_id: 'app', 'https://example.test/roles': ['r1'] }, map, 'jwt:a', () => undefined, 'sub:x')!;
   assert.deepEqual(id.roles, ['r1']);
   assert.equal(id.consumer, 'jwt:a:app');
 });

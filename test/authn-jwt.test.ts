@@ -21,7 +21,7 @@ tenants:
   acme: {}
   globex: { status: suspended, reason: unpaid invoices }
 consumers:
-  orders: { tenant: acme, roles: [reader], subjects: [orders-app] }
+  orders: { tenant: acme, roles: [reader], subjects: [{ issuer: idp, subject: orders-app }] }
 authn:
   jwt:
     idp:
@@ -127,4 +127,28 @@ test('no token: 401 credential_missing with a plain Bearer challenge (no error c
   assert.equal(res.status, 401);
   assert.equal((await res.json()).code, 'authn.credential_missing');
   assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="pinpoint"');
+});
+
+test('subjects are scoped by issuer: another issuer\'s token with the same sub is not that consumer', async () => {
+  const theirs = await call(await own.sign({ sub: 'orders-app' }), '/any');
+  assert.equal(theirs.res.status, 200);
+  assert.equal(theirs.stored.consumer, 'jwt:own:orders-app', 'namespaced by its own issuer, not the declared consumer orders');
+  const byName = await call(await own.sign({ sub: 'orders' }), '/any');
+  assert.equal(byName.stored.consumer, 'jwt:own:orders', 'with several issuers a sub equal to a consumer name is not that consumer either');
+});
+
+test('with several token sources, an unscoped subject or an unknown source fails the load at the entry', async () => {
+  const { loadConfigText, ConfigError } = await import('../src/config/load.ts');
+  const yaml = (subjects: string) => `
+tenants: { acme: {} }
+consumers:
+  orders: { tenant: acme, subjects: ${subjects} }
+authn:
+  jwt:
+    a: { issuer: "https://a.test", jwksUri: "https://a.test/jwks", audiences: [x] }
+    b: { issuer: "https://b.test", jwksUri: "https://b.test/jwks", audiences: [x] }
+`;
+  assert.throws(() => loadConfigText(yaml('[orders-app]'), 'c.yaml'), (e: unknown) => e instanceof ConfigError && /c\.yaml:4:\d+ {2}consumers\.orders\.subjects\[0\] {2}with several token sources \(a, b\)/.test(e.message));
+  assert.throws(() => loadConfigText(yaml('[{ issuer: c, subject: x }]'), 'c.yaml'), (e: unknown) => e instanceof ConfigError && /subjects\[0\]\.issuer {2}no token source is named "c"/.test(e.message));
+  assert.doesNotThrow(() => loadConfigText(yaml('[{ issuer: a, subject: orders-app }]'), 'c.yaml'));
 });

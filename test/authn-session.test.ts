@@ -81,7 +81,14 @@ test('login sets a signed HttpOnly SameSite=Lax cookie; the session route accept
   const setCookie = res.headers.get('set-cookie')!;
   assert.match(setCookie, /^shop_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/, 'no Secure: secure is false in this config');
   assert.equal(((await res.json()) as { consumer: string }).consumer, 'alice');
-  assert.equal((await logged(res)).decision.credential, 'session:alice');
+  const loggedIn = (await logged(res)).decision;
+  assert.equal(loggedIn.credential, 'login:alice');
+  assert.equal(loggedIn.route, 'pinpoint.login');
+  assert.deepEqual(
+    loggedIn.trace.filter((t) => ['protocol', 'route', 'method', 'body', 'authn'].includes(t.layer)).map((t) => [t.layer, t.verdict]),
+    [['protocol', 'pass'], ['route', 'pass'], ['method', 'pass'], ['body', 'pass'], ['authn', 'pass']],
+    'the login route runs through the whole pipeline',
+  );
   const ok = await cart(`theme=dark; ${setCookie.split(';')[0]}`);
   assert.equal(ok.status, 200);
   const c = await logged(ok);
@@ -100,6 +107,23 @@ test('a wrong password or unknown user is refused at login with password_invalid
   }
   const bad = await login({ user: 'alice' });
   assert.equal(((await bad.json()) as { code: string }).code, 'authn.credential_malformed');
+  const notJson = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'alice:secret' });
+  assert.equal(((await notJson.json()) as { code: string }).code, 'authn.credential_malformed');
+});
+
+test('the login route is a route like any other: only POST, a small body, refusals logged with their trace', async () => {
+  const get = await fetch(`${url}/auth/login`);
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('allow'), 'POST');
+  const huge = await login({ username: 'alice', password: 'x'.repeat(5000) });
+  assert.equal(huge.status, 413);
+  assert.equal(((await huge.json()) as { code: string }).code, 'body.too_large');
+  const wrong = await login({ username: 'alice', password: 'wrong password' });
+  const d = (await logged(wrong)).decision;
+  assert.equal(d.code, 'authn.password_invalid');
+  assert.equal(d.credential, 'login:alice');
+  assert.equal(d.trace.find((t) => t.layer === 'authn')?.verdict, 'deny');
+  assert.ok(!JSON.stringify(d).includes('wrong password'), 'the password is nowhere in the decision');
 });
 
 test('no cookie, a forged or tampered cookie: 401 with the Session challenge', async () => {

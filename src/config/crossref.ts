@@ -3,6 +3,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { PathIssue } from './issues.ts';
 import type { ConfigPath, SourcePosition } from './locate.ts';
 import { ConfigSchema, type Config } from './schema.ts';
+import { DEFAULT_LOGIN_PATH } from './login-route.ts';
 import { closest } from './suggest.ts';
 
 type Locate = (path: ConfigPath) => SourcePosition | undefined;
@@ -35,6 +36,7 @@ export function crossReferenceIssues(raw: unknown, locate: Locate): PathIssue[] 
     if (typeof route.service === 'string' && !Object.hasOwn(services, route.service)) {
       issues.push({ path: ['routes', i, 'service'], message: unknownService(route.service, names), target: 'value' });
     }
+    issues.push(...servedRouteIssues(route, i, root));
     asArray(route.authn).forEach((entry, j) => {
       const problem = typeof entry === 'string' ? authnEntryProblem(entry, defined) : undefined;
       if (problem) issues.push({ path: ['routes', i, 'authn', j], message: problem, target: 'value' });
@@ -49,6 +51,23 @@ export function crossReferenceIssues(raw: unknown, locate: Locate): PathIssue[] 
     });
   }
   return issues;
+}
+
+/** A route names a service, or is served by the gateway (serve: login, where sessions are configured). */
+function servedRouteIssues(route: Record<string, unknown>, i: number, root: Record<string, unknown>): PathIssue[] {
+  if (route.serve === undefined) {
+    return route.service === undefined ? [{ path: ['routes', i], message: 'a route needs a service (or serve: login for the session login route)', target: 'key' }] : [];
+  }
+  if (route.service !== undefined) return [{ path: ['routes', i, 'serve'], message: 'a route has either a service or serve, not both', target: 'key' }];
+  if (route.serve !== 'login') return [];
+  const sessions = asObject(asObject(root.authn)?.sessions);
+  if (!sessions) return [{ path: ['routes', i, 'serve'], message: 'serve: login needs authn.sessions (the session settings)', target: 'value' }];
+  const loginPath = typeof sessions.loginPath === 'string' ? sessions.loginPath : DEFAULT_LOGIN_PATH;
+  const paths = asArray(route.paths);
+  if (paths.length !== 1 || paths[0] !== loginPath) {
+    return [{ path: ['routes', i, 'paths'], message: `the login route's paths must be [${loginPath}] (authn.sessions.loginPath)`, target: 'value' }];
+  }
+  return [];
 }
 
 function unknownService(name: string, names: string[]): string {

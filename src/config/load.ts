@@ -5,6 +5,7 @@ import { compileChecked, conflictsAmongValidRoutes, crossReferenceIssues } from 
 import { substituteEnv } from './env.ts';
 import { schemaIssues, type PathIssue } from './issues.ts';
 import { locate, type ConfigPath, type SourcePosition } from './locate.ts';
+import { withLoginRoute } from './login-route.ts';
 import { configRevision } from './revision.ts';
 import { ConfigSchema, type Config } from './schema.ts';
 
@@ -75,7 +76,7 @@ export function loadConfigText(text: string, source = '<config>', opts: LoadOpti
   const envIssues = substituteEnv(doc, opts.env ?? process.env).map((p) => place({ ...p, target: 'value' }));
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    raw = withLoginRoute(doc.toJS({ maxAliasCount: 100 }) ?? {});
   } catch (err) {
     throw new ConfigError(source, [{ path: [], message: (err as Error).message, line: 1, column: 1 }], { cause: err });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOGIN_PATH } from './login-route.ts';
 import * as ipSchema from '../layers/ip/schema.ts';
 import * as bodySchema from '../layers/body/schema.ts';
 import * as wafSchema from '../layers/waf/schema.ts';
@@ -77,7 +78,11 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const Route = z.strictObject({
   id: z.string().regex(NAME, 'a route id is letters, digits, _ . - (starting with a letter or digit)').describe('Stable id, shown in decisions.'),
-  service: z.string().describe('Name of the service (under services:) that serves this route.'),
+  service: z.string().optional().describe('Name of the service (under services:) that serves this route. Every route has a service, except the one the gateway serves itself (serve).'),
+  serve: z
+    .enum(['login'])
+    .optional()
+    .describe('A route the gateway answers itself instead of a service: `login` is the session login route (authn.sessions). The gateway adds it as route pinpoint.login at authn.sessions.loginPath; declare it yourself only to give it settings of its own (limits, ip, cors).'),
   paths: z
     .array(z.string().startsWith('/', 'a path starts with /'))
     .min(1)
@@ -120,7 +125,18 @@ const Consumer = z.strictObject({
   roles: z.array(z.string()).default([]).describe('Roles granted to this consumer.'),
   status: Status.default('active').describe('A suspended consumer is refused with 403 authn.consumer_suspended.'),
   reason: z.string().optional().describe('Why the consumer is suspended (operator view only).'),
-  subjects: z.array(z.string()).default([]).describe('Token subjects (the issuer\'s consumerClaim values) that are this consumer.'),
+  subjects: z
+    .array(
+      z.union([
+        z.string().min(1),
+        z.strictObject({
+          issuer: z.string().describe('Name of the token source: an issuer under authn.jwt or an endpoint under authn.introspection.'),
+          subject: z.string().min(1).describe('The value of that source\'s consumerClaim.'),
+        }),
+      ]),
+    )
+    .default([])
+    .describe('Token subjects that are this consumer: { issuer, subject } names the token source. A plain string (any source) is accepted only while a single token source is configured, so that one issuer cannot claim another\'s subjects.'),
   ...ipSchema.consumerShape,
   ...bodySchema.consumerShape,
   ...wafSchema.consumerShape,
@@ -173,7 +189,7 @@ const Authn = z.strictObject({
   introspection: z.record(z.string().regex(NAMED), Introspection).default({}).describe('RFC 7662 introspection endpoints by name, for opaque tokens.'),
   sessions: z
     .strictObject({
-      loginPath: z.string().regex(/^\/[^?#\s]*$/).default('/login').describe('Path of the login route the gateway serves itself: POST {"username", "password"} answers with the session cookie.'),
+      loginPath: z.string().regex(/^\/[^?#\s]*$/).default(DEFAULT_LOGIN_PATH).describe('Path of the login route the gateway serves itself: POST {"username", "password"} answers with the session cookie.'),
       cookie: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pp_session').describe('Name of the session cookie.'),
       ttlS: z.number().int().min(60).max(30 * 86400).default(8 * 3600).describe('How long a session lasts from login.'),
       secretEnv: z.string().default('PINPOINT_SESSION_SECRET').describe('Environment variable holding the HMAC key that signs session cookies (at least 32 characters).'),

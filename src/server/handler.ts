@@ -9,7 +9,7 @@ import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { readRequestBody } from './read-body.ts';
-import { serveLogin } from './login.ts';
+import { answerLogin } from './login.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
 import { stripApiKey, stripAuthorization, stripCookie } from './strip-api-key.ts';
@@ -55,6 +55,11 @@ export function createHandler(deps: HandlerDeps) {
         finish(decision, {});
         return;
       }
+      if (ctx.route!.serve === 'login') {
+        if (!answerLogin(res, rt.login!, decision)) return failed(new Error(`login of ${decision.consumer}: the password was removed while the request ran`));
+        finish(decision, { outcome: 'allow' });
+        return;
+      }
       // When the body layer read the body, 100 Continue went out then.
       if (expectsContinue && desc.rawBody === undefined) res.writeContinue();
       // A key or password the gateway accepted is not forwarded (see strip-api-key.ts).
@@ -76,10 +81,6 @@ export function createHandler(deps: HandlerDeps) {
       writeProblem(res, problem({ ...GATEWAY_ERRORS['gateway.internal'], code: 'gateway.internal', requestId, typeBase: rt.typeBase }), true);
       finish(decision, { outcome: 'error', code: 'gateway.internal', error: err instanceof Error ? err.stack ?? err.message : String(err) });
     };
-    if (rt.login && req.method === 'POST' && desc.path === rt.login.path) {
-      serveLogin(req, res, rt.login, opts, desc, rt.typeBase).then((d) => finish(d, {}), failed);
-      return;
-    }
     let decided: Decision | Promise<Decision>;
     try {
       decided = rt.pipeline.run(desc, opts, ctx);

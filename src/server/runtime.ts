@@ -27,7 +27,7 @@ export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS
   const pipeline = deps === NO_DEPS ? loaded.pipeline : compilePipeline(loaded.config, deps);
   const config = loaded.config;
   const sessions = sessionSettings(config, deps.authn.env ?? process.env);
-  const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined }, (name) => Object.hasOwn(config.consumers, name));
+  const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined });
   return { loaded, pipeline, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
 }
 

@@ -10,23 +10,58 @@ interface ConsumerEntry {
   reason?: string;
 }
 
-/** Consumers and tenants of the config, compiled for O(1) lookups by name and token subject. */
+/** A consumer's `subjects` entry that cannot be used; `path` points the load at it. */
+class SubjectEntryError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Consumers and tenants of the config, compiled for O(1) lookups by name and token subject.
+ * Subjects are scoped by token source (issuer or introspection endpoint): a token of one
+ * source never resolves to a consumer through another source's subject. Unscoped subjects,
+ * and a subject equal to a consumer's name, are honoured only while one source is configured.
+ */
 export class Directory {
   private readonly byName = new Map<string, ConsumerEntry>();
+  /** `<source>\u0000<subject>` → consumer name; source '' for unscoped subjects. */
   private readonly bySubject = new Map<string, string>();
   private readonly tenants: Config['tenants'];
+  private readonly singleSource: boolean;
 
   constructor(config: Config) {
     this.tenants = config.tenants;
+    const sources = [...Object.keys(config.authn.jwt), ...Object.keys(config.authn.introspection)];
+    this.singleSource = sources.length <= 1;
     for (const [name, c] of Object.entries(config.consumers)) {
       this.byName.set(name, { name, tenant: c.tenant, roles: c.roles, status: c.status, reason: c.reason });
-      for (const s of c.subjects) this.bySubject.set(s, name);
+      c.subjects.forEach((s, j) => {
+        const path = ['consumers', name, 'subjects', j];
+        if (typeof s === 'string') {
+          if (!this.singleSource) throw new SubjectEntryError(`with several token sources (${sources.join(', ')}), a subject names its source: { issuer: <name>, subject: ${JSON.stringify(s)} }`, path);
+          this.bySubject.set(`\u0000${s}`, name);
+        } else {
+          if (!sources.includes(s.issuer)) throw new SubjectEntryError(`no token source is named ${JSON.stringify(s.issuer)} (defined: ${sources.join(', ') || 'none'})`, [...path, 'issuer']);
+          this.bySubject.set(`${s.issuer}\u0000${s.subject}`, name);
+        }
+      });
     }
   }
 
-  /** A declared consumer by name, or by a token subject listed under its `subjects`. */
-  find(nameOrSubject: string): ConsumerEntry | undefined {
-    return this.byName.get(nameOrSubject) ?? this.byName.get(this.bySubject.get(nameOrSubject) ?? '');
+  /** A declared consumer by name. */
+  find(name: string): ConsumerEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The consumer a token source's subject is, if declared (see the class comment). */
+  subject(source: string, subject: string): string | undefined {
+    const scoped = this.bySubject.get(`${source}\u0000${subject}`);
+    if (scoped !== undefined || !this.singleSource) return scoped;
+    return this.bySubject.get(`\u0000${subject}`) ?? (this.byName.has(subject) ? subject : undefined);
   }
 
   /** Completes an identity with the consumer's tenant and roles, or refuses a suspended one. */

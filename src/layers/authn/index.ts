@@ -4,13 +4,14 @@ import type { Denial } from '../../decision/types.ts';
 import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
 import { SKIP } from '../../pipeline/types.ts';
 import { apiKeyVerifier } from './api-key/verify.ts';
-import { basicVerifier } from './basic/verify.ts';
+import { basicVerifier, passwordChecker } from './basic/verify.ts';
 import { Directory } from './consumers.ts';
 import { introspectionVerifier } from './introspection/index.ts';
+import type { IsDeclared } from './jwt/claims.ts';
 import { JwtVerifiers } from './jwt/index.ts';
 import { presentedCredentials } from './presented.ts';
-import { sessionSettings } from './session/login.ts';
-import { sessionVerifier } from './session/verify.ts';
+import { loginCheck, sessionSettings } from './session/login.ts';
+import { sessionChallenge, sessionVerifier } from './session/verify.ts';
 import { isDenial, type Identity, type KeyIndex, type PasswordIndex, type Presented, type Refusal, type Verifier, type VerifyResult } from './types.ts';
 
 export interface AuthnDeps {
@@ -28,6 +29,8 @@ interface RoutePlan {
   keyInQuery: boolean;
   /** The session cookie's name when the route accepts sessions. */
   sessionCookie?: string;
+  /** The login route: the credentials are in the body. */
+  login?: boolean;
 }
 
 /** A route's authn entry that names nothing available; `path` points the load at the entry. */
@@ -53,7 +56,13 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
   const basic = basicVerifier(passwords, realm, isConsumer);
   const sessions = sessionSettings(config, deps.env ?? process.env);
   const session = sessions && sessionVerifier(sessions, passwords, isConsumer);
+  const login = sessions && loginCheck(passwordChecker(passwords, isConsumer), sessions.loginPath);
+  const loginChallenge = sessions && sessionChallenge(sessions);
   config.routes.forEach((route, i) => {
+    if (route.serve === 'login') {
+      plans.set(route.id, { verifiers: [], challenges: [loginChallenge!], keyInQuery: false, login: true });
+      return;
+    }
     if (!route.authn) return;
     const verifiers = route.authn.map((entry, j) => {
       const v = entry === 'apiKey' ? apiKey : entry === 'basic' ? basic : entry === 'session' ? session : tokens(entry);
@@ -66,10 +75,15 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
 
   return {
     name: 'authn',
+    needsBody: (route) => route.serve === 'login',
     evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult> {
       if (!ctx.route) return SKIP;
       const plan = plans.get(ctx.route.id);
       if (!plan) return undefined; // a public route
+      if (plan.login) {
+        const result = login!(ctx);
+        return result instanceof Promise ? result.then((r) => conclude(ctx, r, plan)) : conclude(ctx, result, plan);
+      }
       const presented = presentedCredentials(ctx.req, { keyHeader, keyQueryParam: apiKeys.queryParam, keyInQuery: plan.keyInQuery, sessionCookie: plan.sessionCookie });
       if (!Array.isArray(presented)) return challenge(presented, plan);
       if (presented.length === 0) return challenge(missing(plan), plan);
@@ -83,7 +97,7 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
     },
   };
 
-  function conclude(ctx: EvalContext, r: VerifyResult, plan: RoutePlan, v: Verifier): LayerResult {
+  function conclude(ctx: EvalContext, r: VerifyResult, plan: RoutePlan, v?: Verifier): LayerResult {
     if (isDenial(r)) {
       const tried = (r as Refusal).tried;
       if (tried) {
@@ -124,11 +138,11 @@ function challenge(d: Denial, plan: RoutePlan, by?: Verifier): Denial {
 
 /** The verifiers of `jwt`, `jwt:<name>` and `introspection:<name>` entries, compiled from config.authn. */
 function tokenVerifiers(config: Config, directory: Directory, env: NodeJS.ProcessEnv): (entry: string) => Verifier | undefined {
-  const isDeclared = (s: string) => directory.find(s) !== undefined;
-  const jwt = new JwtVerifiers(config, isDeclared);
+  const subjectsOf = (source: string): IsDeclared => (subject) => directory.subject(source, subject);
+  const jwt = new JwtVerifiers(config, subjectsOf);
   const introspection = new Map<string, Verifier>();
   for (const [name, endpoint] of Object.entries(config.authn.introspection)) {
-    introspection.set(`introspection:${name}`, introspectionVerifier(name, endpoint, config.authn.realm, isDeclared, env));
+    introspection.set(`introspection:${name}`, introspectionVerifier(name, endpoint, config.authn.realm, subjectsOf(name), env));
   }
   return (entry) => (entry === 'jwt' || entry.startsWith('jwt:') ? jwt.verifier(entry) : introspection.get(entry));
 }

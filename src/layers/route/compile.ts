@@ -7,6 +7,8 @@ export interface CompiledRoute {
   service: string;
   methods: ReadonlySet<string> | null;
   stripPrefix?: string;
+  /** Set on a route the gateway answers itself (no service): 'login'. */
+  serve?: 'login';
   /** Index in config.routes, for pointing at the config. */
   index: number;
 }
@@ -65,7 +67,8 @@ export function compileRoutes(config: Config): RouteTable {
   config.routes.forEach((rc, index) => {
     const route: CompiledRoute = {
       id: rc.id,
-      service: rc.service,
+      service: rc.service ?? '',
+      serve: rc.serve,
       methods: rc.methods ? new Set(expandHead(rc.methods)) : null,
       stripPrefix: rc.stripPrefix,
       index,

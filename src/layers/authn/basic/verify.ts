@@ -20,13 +20,36 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Whether a name is a consumer declared in the config (by name, not by token subject). */
 export type IsConsumer = (name: string) => boolean;
 
-/** HTTP Basic (RFC 7617) for consumers that have a password in the credential store. */
-export function basicVerifier(passwords: PasswordIndex, realm: string, isConsumer: IsConsumer): Verifier {
+/** The outcome of a password check: the consumer, or why it was refused (for the operator). */
+export type PasswordCheck = { ok: true } | { ok: false; why: string };
+
+/**
+ * Checks a consumer's password against its stored hash: what Basic and the login route share.
+ * `cacheMaterial` identifies the presented secret for the success cache (it is HMAC'd, never kept).
+ */
+export function passwordChecker(passwords: PasswordIndex, isConsumer: IsConsumer) {
   const cacheKey = randomBytes(32);
   const cache = new TokenCache<string>(CACHE_ENTRIES);
   // Checked against when the user is unknown, so the answer takes as long as for a known one.
   let decoy: Promise<string> | undefined;
+  const OK: PasswordCheck = { ok: true };
+  return function check(user: string, password: string, cacheMaterial: string): PasswordCheck | Promise<PasswordCheck> {
+    const key = createHmac('sha256', cacheKey).update(cacheMaterial).digest('base64');
+    const record = isConsumer(user) ? passwords.password(user) : undefined;
+    if (record && cache.get(key, Date.now()) === record.hash) return OK;
+    const verified = record ? verifyPassword(password, record.hash) : (decoy ??= hashPassword(randomBytes(16).toString('hex'))).then((h) => verifyPassword(password, h)).then(() => false);
+    return verified.then((ok): PasswordCheck => {
+      if (!ok) return { ok: false, why: record ? 'the password does not match' : isConsumer(user) ? 'the consumer has no password' : 'no consumer has this name' };
+      // Kept only if the hash did not change while the check ran.
+      if (passwords.password(user)?.hash === record!.hash) cache.set(key, record!.hash, Date.now() + CACHE_MS, Date.now());
+      return OK;
+    });
+  };
+}
 
+/** HTTP Basic (RFC 7617) for consumers that have a password in the credential store. */
+export function basicVerifier(passwords: PasswordIndex, realm: string, isConsumer: IsConsumer): Verifier {
+  const check = passwordChecker(passwords, isConsumer);
   return {
     name: 'basic',
     challenge: `Basic realm="${realm.replace(/["\\]/g, "'")}", charset="UTF-8"`,
@@ -37,19 +60,10 @@ export function basicVerifier(passwords: PasswordIndex, realm: string, isConsume
       const colon = decoded.indexOf(':');
       if (colon < 1) return malformed(p, 'base64 of user:password', colon === 0 ? 'an empty user name' : 'no colon between user and password');
       const user = decoded.slice(0, colon);
-      const password = decoded.slice(colon + 1);
       const label = `basic:${user.slice(0, 64)}`;
-      const key = createHmac('sha256', cacheKey).update(p.value).digest('base64');
-      const record = isConsumer(user) ? passwords.password(user) : undefined;
-      const now = Date.now();
-      if (record && cache.get(key, now) === record.hash) return identity(user, label);
-      const check = record ? verifyPassword(password, record.hash) : (decoy ??= hashPassword(randomBytes(16).toString('hex'))).then((h) => verifyPassword(password, h)).then(() => false);
-      return check.then((ok): VerifyResult => {
-        if (!ok) return invalid(p, label, user, record ? 'the password does not match' : isConsumer(user) ? 'the consumer has no password' : 'no consumer has this name');
-        // Kept only if the hash did not change while the check ran.
-        if (passwords.password(user)?.hash === record!.hash) cache.set(key, record!.hash, Date.now() + CACHE_MS, Date.now());
-        return identity(user, label);
-      });
+      const done = (r: PasswordCheck): VerifyResult => (r.ok ? identity(user, label) : invalid(p, label, user, r.why));
+      const r = check(user, decoded.slice(colon + 1), p.value);
+      return r instanceof Promise ? r.then(done) : done(r);
     },
   };
 }

@@ -9,12 +9,12 @@ export interface ClaimMapping {
   rolesClaim?: string;
 }
 
-/** Whether a consumer name or subject is declared in the config (the Directory's lookup). */
-export type IsDeclared = (nameOrSubject: string) => boolean;
+/** The declared consumer a subject of this token source is, if any (Directory.subject, bound to the source). */
+export type IsDeclared = (subject: string) => string | undefined;
 
 /**
- * The identity a set of trusted claims describes. A consumer declared in the config (by name
- * or by one of its `subjects`) keeps its name, so the Directory can admit it with its tenant and
+ * The identity a set of trusted claims describes. A subject declared in the config for this
+ * token source resolves to its consumer, so the Directory can admit it with its tenant and
  * roles; any other subject is namespaced by the verifier (`jwt:main:<sub>`), so one issuer
  * cannot pass for another's subjects. Undefined when the consumer claim is missing.
  */
@@ -26,7 +26,7 @@ export function identityFromClaims(claims: Record<string, unknown>, map: ClaimMa
   for (const name of map.scopeClaims) for (const s of words(claim(claims, name))) scopes.add(s);
   const exp = claims.exp;
   return {
-    consumer: isDeclared(subject) ? subject : `${via}:${subject}`,
+    consumer: isDeclared(subject) ?? `${via}:${subject}`,
     tenant,
     credential,
     via,

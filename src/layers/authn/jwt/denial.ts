@@ -12,6 +12,11 @@ export interface TokenRefusal {
   evidence: Evidence[];
   /** Fixes for other actors (key owner, operator); the client's comes from the hint. */
   fixes?: Fix[];
+  /**
+   * The consumer the token names, when its signature checked out and only a claim was refused
+   * (expired, wrong audience): the operator's record names who it was. Never an identity.
+   */
+  consumer?: string;
 }
 
 /**

@@ -30,11 +30,11 @@ export class JwtVerifiers {
   private readonly realm: string;
   private readonly challenge: string;
 
-  constructor(config: Config, isDeclared: IsDeclared) {
+  constructor(config: Config, subjectsOf: (source: string) => IsDeclared) {
     this.realm = config.authn.realm;
     this.challenge = bearerChallenge(this.realm);
     for (const [name, issuer] of Object.entries(config.authn.jwt)) {
-      const compiled = compileIssuer(name, issuer, isDeclared);
+      const compiled = compileIssuer(name, issuer, subjectsOf(name));
       this.issuers.set(name, compiled);
       // Two entries with the same iss: `jwt` uses the first; `jwt:<name>` picks either explicitly.
       if (!this.byIss.has(issuer.issuer)) this.byIss.set(issuer.issuer, compiled);
@@ -83,7 +83,7 @@ export class JwtVerifiers {
       return withTried(this.deny(algorithmRefusal({ issuer: issuer.name, config: issuer.config, label, token })), credential);
     }
     return issuer.verify(p.value, token, credential).then((r) => {
-      if (isRefusal(r)) return withTried(this.deny(r), credential);
+      if (isRefusal(r)) return withTried(this.deny(r), credential, r.consumer);
       const until = Math.min((r.expiresAt ?? 0) * 1000, Date.now() + CACHE_MAX_MS);
       this.cache.set(key, { issuer: issuer.name, identity: Object.freeze({ ...r }) }, until, Date.now());
       return r;

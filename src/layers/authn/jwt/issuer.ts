@@ -54,7 +54,12 @@ export function compileIssuer(name: string, config: JwtIssuerConfig, isDeclared:
       try {
         claims = (await jwtVerify(token, getKey, options)).payload;
       } catch (err) {
-        return refusalFor(err, { issuer: name, config, label, token: unverified, refetched: refetchable });
+        const refusal = refusalFor(err, { issuer: name, config, label, token: unverified, refetched: refetchable });
+        // jose checks the signature before the claims: a claim error comes with a payload that is the issuer's.
+        if (err instanceof errors.JWTClaimValidationFailed || err instanceof errors.JWTExpired) {
+          refusal.consumer = identityFromClaims(err.payload, config, via, isDeclared, credential)?.consumer;
+        }
+        return refusal;
       }
       const identity = identityFromClaims(claims, config, via, isDeclared, credential);
       if (!identity) {

@@ -1,26 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../../../config/schema.ts';
 import type { Denial } from '../../../decision/types.ts';
-import { hashPassword, verifyPassword } from '../basic/password.ts';
+import type { EvalContext } from '../../../pipeline/types.ts';
+import type { passwordChecker, PasswordCheck } from '../basic/verify.ts';
 import { MissingSecretError } from '../introspection/index.ts';
-import { withTried, type PasswordIndex } from '../types.ts';
+import { withTried, type PasswordIndex, type VerifyResult } from '../types.ts';
 import { signSession } from './cookie.ts';
-import { sessionChallenge, type SessionSettings } from './verify.ts';
+import type { SessionSettings } from './verify.ts';
 
 export interface LoginSuccess {
-  consumer: string;
-  credential: string;
   /** The Set-Cookie header value. */
   setCookie: string;
   expiresAt: number;
 }
 
-/** The login route the gateway serves itself (authn.sessions.loginPath). */
+/** Issues the session cookie once the login route's request passed the pipeline. */
 export interface LoginService {
-  path: string;
-  /** The challenge a refused login carries (the same as a session route's). */
-  challenge: string;
-  login(body: unknown): Promise<LoginSuccess | Denial>;
+  /** undefined when the consumer has no password any more (changed while the request ran). */
+  issue(consumer: string): LoginSuccess | undefined;
 }
 
 /** The session settings of a config, with the signing key read from the environment; undefined without sessions. */
@@ -34,26 +30,36 @@ export function sessionSettings(config: Config, env: NodeJS.ProcessEnv): Session
   return { key: Buffer.from(secret, 'utf8'), cookie: c.cookie, loginPath: c.loginPath, realm: config.authn.realm };
 }
 
-export function loginService(config: Config, s: SessionSettings, passwords: PasswordIndex, isConsumer: (name: string) => boolean): LoginService {
+export function loginService(config: Config, s: SessionSettings, passwords: PasswordIndex): LoginService {
   const c = config.authn.sessions!;
   const attributes = `Path=/; HttpOnly; SameSite=${c.sameSite}${c.secure ? '; Secure' : ''}; Max-Age=${c.ttlS}`;
-  let decoy: Promise<string> | undefined;
   return {
-    path: c.loginPath,
-    challenge: sessionChallenge(s),
-    async login(body: unknown): Promise<LoginSuccess | Denial> {
-      const b = (body ?? {}) as Record<string, unknown>;
-      const user = b.username ?? b.consumer;
-      const password = b.password;
-      if (typeof user !== 'string' || user === '' || typeof password !== 'string') return malformed(c.loginPath);
-      const label = `login:${user.slice(0, 64)}`;
-      const record = isConsumer(user) ? passwords.password(user) : undefined;
-      const ok = record ? await verifyPassword(password, record.hash) : (await verifyPassword(password, await (decoy ??= hashPassword(randomBytes(16).toString('hex')))), false);
-      if (!ok || !record) return withTried(invalid(user, record ? 'the password does not match' : isConsumer(user) ? 'the consumer has no password' : 'no consumer has this name'), label);
+    issue(consumer) {
+      const record = passwords.password(consumer);
+      if (!record) return undefined;
       const expiresAt = Math.floor(Date.now() / 1000) + c.ttlS;
-      const value = signSession(s.key, { consumer: user, expiresAt, passwordStamp: record.updatedAt });
-      return { consumer: user, credential: `session:${user}`, setCookie: `${c.cookie}=${value}; ${attributes}`, expiresAt };
+      const value = signSession(s.key, { consumer, expiresAt, passwordStamp: record.updatedAt });
+      return { setCookie: `${c.cookie}=${value}; ${attributes}`, expiresAt };
     },
+  };
+}
+
+/**
+ * The authn check of the login route: the JSON body's username (or consumer) and password,
+ * checked as HTTP Basic checks them (same hashes, same decoy for unknown users).
+ */
+export function loginCheck(check: ReturnType<typeof passwordChecker>, loginPath: string) {
+  return function verifyLogin(ctx: EvalContext): VerifyResult | Promise<VerifyResult> {
+    const body = ctx.body?.json;
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const user = b.username ?? b.consumer;
+    const password = b.password;
+    if (typeof user !== 'string' || user === '' || typeof password !== 'string') return malformed(loginPath);
+    const label = `login:${user.slice(0, 64)}`;
+    const done = (r: PasswordCheck): VerifyResult =>
+      r.ok ? { consumer: user, credential: label, via: 'login', scopes: [], roles: [] } : withTried(invalid(user, r.why), label);
+    const r = check(user, password, `login\u0000${user}\u0000${password}`);
+    return r instanceof Promise ? r.then(done) : done(r);
   };
 }
 
