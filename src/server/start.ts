@@ -10,6 +10,7 @@ import type { CallLog } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
 import { openStore, type CredentialStore } from '../store/index.ts';
+import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { Gateway } from './gateway.ts';
 
 export interface StartOptions {
@@ -44,7 +45,10 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const callLog = openCallLog(callLogSettings(config, logFile));
   const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
   const metrics = createMetrics();
-  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store } } });
+  // Limit counters and the Redis client outlive config reloads: they live here, not in the compiled layer.
+  const limits = createLimitsDeps({ report });
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store }, limits } });
+  await limits.ready();
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 
   let admin: AdminServer | undefined;
@@ -66,6 +70,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       await gateway.close();
       await callLog.close();
       await store.close();
+      await limits.close();
       reader.close();
       throw err;
     });
@@ -97,6 +102,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       await admin?.close();
       await callLog.close();
       await store.close();
+      await limits.close();
       reader?.close();
     },
   };

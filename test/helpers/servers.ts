@@ -6,7 +6,9 @@ import { callLogSettings } from '../../src/calllog/settings.ts';
 import type { CallLog, CallLogReader } from '../../src/calllog/types.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Gateway } from '../../src/server/gateway.ts';
+import { NO_DEPS } from '../../src/pipeline/order.ts';
 import type { CredentialStore } from '../../src/store/types.ts';
+import type { LimitsDeps } from '../../src/layers/limits/deps.ts';
 
 export { startUpstream, type Upstream } from './upstream.ts';
 
@@ -26,13 +28,17 @@ export interface TestGateway {
 /**
  * A real gateway on an ephemeral loopback port, from YAML text, logging to a temp SQLite file.
  * With a store, routes with `authn: [apiKey]` check keys against it (the caller closes it).
+ * With limits deps, the limits layer counts there (the caller closes them).
  */
-export async function startGateway(yaml: string, opts: { store?: CredentialStore } = {}): Promise<TestGateway> {
+export async function startGateway(yaml: string, opts: { store?: CredentialStore; limits?: LimitsDeps } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'pinpoint-test-'));
   const loaded = loadConfigText(yaml, 'test.yaml');
   const file = join(dir, 'calls.db');
   const callLog = openCallLog({ ...callLogSettings(loaded.config, file), flushIntervalMs: 5 });
-  const gateway = new Gateway({ loaded, callLog, deps: opts.store && { authn: { keys: opts.store, passwords: opts.store } } });
+  const authn = opts.store ? { keys: opts.store, passwords: opts.store } : NO_DEPS.authn;
+  // With limits deps (the caller closes them), counters live there as in start.ts.
+  const deps = opts.store || opts.limits ? { authn, limits: opts.limits } : undefined;
+  const gateway = new Gateway({ loaded, callLog, deps });
   const addr = await gateway.listen(0, '127.0.0.1');
   const readers: CallLogReader[] = [];
   return {

@@ -1,0 +1,89 @@
+import type { Cell, CellOutcome, CheckResult, LimitBackend, SuspensionRecord } from './backend.ts';
+import { gcra, quota } from './gcra.ts';
+
+interface Entry {
+  value: number;
+  /** ms since the epoch after which the entry means nothing and may be dropped */
+  expires: number;
+}
+
+/** How often expired counters are swept (they are also ignored when read). */
+const SWEEP_MS = 30_000;
+
+/**
+ * Counters in this process, for one node. Synchronous (a check is a few Map lookups), and
+ * JavaScript runs one check at a time, so concurrent requests can never be over-admitted.
+ * The instance lives in the gateway's deps, so counters survive config reloads; they do
+ * not survive a restart, and nor do suspensions kept here.
+ */
+export class MemoryBackend implements LimitBackend {
+  readonly kind = 'memory';
+  private readonly counters = new Map<string, Entry>();
+  private readonly suspended = new Map<string, SuspensionRecord>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly clock: () => number = Date.now) {
+    this.sweeper = setInterval(() => this.sweep(this.clock()), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  check(now: number, cells: readonly Cell[], suspensionKeys: readonly string[], charge: boolean): CheckResult {
+    for (let i = 0; i < suspensionKeys.length; i++) {
+      const record = this.suspended.get(suspensionKeys[i]);
+      if (record) return { suspended: { index: i, record }, admitted: false, cells: [] };
+    }
+    const outcomes: CellOutcome[] = new Array(cells.length);
+    const nexts: number[] = new Array(cells.length);
+    let admitted = true;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
+      const stored = this.read(cell.key, now);
+      if (cell.kind === 'rate') {
+        const r = gcra(now, stored, cell.limit, cell.windowMs, cell.cost);
+        outcomes[i] = r.outcome;
+        nexts[i] = r.next;
+      } else {
+        outcomes[i] = quota(now, stored, cell.limit, cell.resetAt, cell.cost);
+      }
+      if (!outcomes[i].allowed) admitted = false;
+    }
+    if (admitted && charge) {
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i];
+        if (cell.kind === 'rate') this.counters.set(cell.key, { value: nexts[i], expires: nexts[i] });
+        else this.counters.set(cell.key, { value: outcomes[i].used, expires: cell.resetAt });
+      }
+    }
+    return { admitted, cells: outcomes };
+  }
+
+  suspend(key: string, record: SuspensionRecord): void {
+    if (!this.suspended.has(key)) this.suspended.set(key, record);
+  }
+
+  lift(key: string): boolean {
+    return this.suspended.delete(key);
+  }
+
+  suspensions(prefix: string): Map<string, SuspensionRecord> {
+    return new Map([...this.suspended].filter(([k]) => k.startsWith(prefix)));
+  }
+
+  /** Counters held now (for tests of the sweep and for metrics). */
+  get size(): number {
+    return this.counters.size;
+  }
+
+  sweep(now: number): void {
+    for (const [k, e] of this.counters) if (e.expires <= now) this.counters.delete(k);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private read(key: string, now: number): number | undefined {
+    const e = this.counters.get(key);
+    return e && e.expires > now ? e.value : undefined;
+  }
+}

@@ -1,0 +1,156 @@
+// One suite, two backends: the memory backend and the Redis backend (against the real Redis
+// on 127.0.0.1:6379, under a key prefix of its own) must decide every case alike.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { Cell, LimitBackend } from '../src/layers/limits/backend.ts';
+import { MemoryBackend } from '../src/layers/limits/memory-backend.ts';
+import { openRedisClient, RedisBackend } from '../src/layers/limits/redis-backend.ts';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const T0 = Date.UTC(2031, 0, 31, 23, 59, 50);
+
+const memory = new MemoryBackend(() => T0);
+const redisClient = openRedisClient({ url: REDIS_URL, connectTimeoutMs: 2000, commandTimeoutMs: 2000 }, () => {});
+const redis = new RedisBackend(redisClient);
+const prefixes: string[] = [];
+
+before(async () => {
+  if (redisClient.status !== 'ready') await once(redisClient, 'ready');
+});
+
+after(async () => {
+  memory.close();
+  const admin = new Redis(REDIS_URL);
+  for (const p of prefixes) {
+    const keys = await admin.keys(p + '*');
+    if (keys.length) await admin.del(...keys);
+  }
+  await admin.quit();
+  await redisClient.quit();
+});
+
+const rate = (key: string, limit: number, windowS: number, cost = 1): Cell => ({ kind: 'rate', key, limit, windowMs: windowS * 1000, cost });
+const quota = (key: string, limit: number, resetAt: number, cost = 1): Cell => ({ kind: 'quota', key, limit, resetAt, cost });
+
+for (const [name, backend] of [
+  ['memory', memory],
+  ['redis', redis],
+] as [string, LimitBackend][]) {
+  describe(`limits backend contract: ${name}`, () => {
+    const fresh = () => {
+      const p = `pinpoint-test:${randomUUID()}:`;
+      prefixes.push(p);
+      return p;
+    };
+
+    test('a burst of exactly the limit passes, the next is refused with the exact wait', async () => {
+      const k = fresh() + 'a';
+      for (let i = 0; i < 5; i++) {
+        const r = await backend.check(T0, [rate(k, 5, 10)], [], true);
+        assert.equal(r.admitted, true, `request ${i + 1}`);
+        assert.equal(r.cells[0].remaining, 4 - i);
+      }
+      const refused = await backend.check(T0, [rate(k, 5, 10)], [], true);
+      assert.equal(refused.admitted, false);
+      assert.equal(refused.cells[0].remaining, 0);
+      assert.equal(refused.cells[0].used, 5);
+      // One unit refills every 2 s (10 s / 5).
+      assert.equal(refused.cells[0].retryAfterMs, 2000);
+      assert.equal(refused.cells[0].resetMs, 10000);
+      // Not a millisecond early: still refused 1 ms before, admitted at the wait.
+      assert.equal((await backend.check(T0 + 1999, [rate(k, 5, 10)], [], true)).admitted, false);
+      assert.equal((await backend.check(T0 + 2000, [rate(k, 5, 10)], [], true)).admitted, true);
+    });
+
+    test('no burst at a window edge: after a full burst, the next window admits only what refilled', async () => {
+      const k = fresh() + 'edge';
+      for (let i = 0; i < 10; i++) assert.equal((await backend.check(T0 + 900, [rate(k, 10, 1)], [], true)).admitted, true);
+      // A fixed 1 s window would reset at T0 + 1000 and admit 10 more; GCRA admits one per 100 ms.
+      let admitted = 0;
+      for (let i = 0; i < 10; i++) if ((await backend.check(T0 + 1000, [rate(k, 10, 1)], [], true)).admitted) admitted++;
+      assert.equal(admitted, 1);
+    });
+
+    test('weighted cost: a cost-3 request takes three units, and is refused when fewer remain', async () => {
+      const k = fresh() + 'w';
+      const r1 = await backend.check(T0, [rate(k, 5, 5, 3)], [], true);
+      assert.equal(r1.admitted, true);
+      assert.equal(r1.cells[0].remaining, 2);
+      const r2 = await backend.check(T0, [rate(k, 5, 5, 3)], [], true);
+      assert.equal(r2.admitted, false);
+      assert.equal(r2.cells[0].remaining, 2);
+      assert.equal(r2.cells[0].retryAfterMs, 1000);
+      assert.equal((await backend.check(T0, [rate(k, 5, 5, 2)], [], true)).admitted, true);
+    });
+
+    test('several windows at once: all or nothing, a refused request charges no window', async () => {
+      const p = fresh();
+      const cells = [rate(p + 's', 2, 1), rate(p + 'h', 3, 3600)];
+      assert.equal((await backend.check(T0, cells, [], true)).admitted, true);
+      assert.equal((await backend.check(T0, cells, [], true)).admitted, true);
+      const third = await backend.check(T0, cells, [], true);
+      assert.equal(third.admitted, false);
+      assert.deepEqual(third.cells.map((c) => c.allowed), [false, true]);
+      // The hour window was not charged by the refused request: one is still left.
+      const later = await backend.check(T0 + 1000, cells, [], true);
+      assert.equal(later.admitted, true);
+      assert.equal(later.cells[1].remaining, 0);
+      const refusedByHour = await backend.check(T0 + 5000, cells, [], true);
+      assert.deepEqual(refusedByHour.cells.map((c) => c.allowed), [true, false]);
+      assert.equal(refusedByHour.cells[1].retryAfterMs, 1200 * 1000 - 5000);
+    });
+
+    test('quota: counts to the limit, then refuses until the period ends, and a new period starts at zero', async () => {
+      const p = fresh();
+      const end = Date.UTC(2031, 1, 1);
+      const q = (now: number) => [quota(p + 'q:2031-01', 3, end)];
+      for (let i = 0; i < 3; i++) assert.equal((await backend.check(T0, q(T0), [], true)).admitted, true);
+      const refused = await backend.check(T0, q(T0), [], true);
+      assert.equal(refused.admitted, false);
+      assert.equal(refused.cells[0].retryAfterMs, end - T0);
+      assert.equal(refused.cells[0].used, 3);
+      assert.equal((await backend.check(end, [quota(p + 'q:2031-02', 3, Date.UTC(2031, 2, 1))], [], true)).admitted, true);
+    });
+
+    test('dry run reads the state and charges nothing', async () => {
+      const k = fresh() + 'd';
+      await backend.check(T0, [rate(k, 2, 60)], [], true);
+      for (let i = 0; i < 5; i++) {
+        const r = await backend.check(T0, [rate(k, 2, 60)], [], false);
+        assert.equal(r.admitted, true);
+        assert.equal(r.cells[0].remaining, 0);
+      }
+      assert.equal((await backend.check(T0, [rate(k, 2, 60)], [], true)).admitted, true);
+      assert.equal((await backend.check(T0, [rate(k, 2, 60)], [], false)).admitted, false);
+    });
+
+    test('suspensions: checked before any cell, kept first-come, lifted', async () => {
+      const p = fresh();
+      const cell = rate(p + 'r', 1, 60);
+      await backend.suspend(p + 'suspended:tenant:acme', { at: T0, reason: 'quota exceeded' });
+      await backend.suspend(p + 'suspended:tenant:acme', { at: T0 + 5, reason: 'second' });
+      const r = await backend.check(T0, [cell], [p + 'suspended:consumer:alice', p + 'suspended:tenant:acme'], true);
+      assert.equal(r.admitted, false);
+      assert.deepEqual(r.suspended, { index: 1, record: { at: T0, reason: 'quota exceeded' } });
+      const listed = await backend.suspensions(p + 'suspended:');
+      assert.deepEqual([...listed.keys()], [p + 'suspended:tenant:acme']);
+      assert.equal(await backend.lift(p + 'suspended:tenant:acme'), true);
+      assert.equal(await backend.lift(p + 'suspended:tenant:acme'), false);
+      // The suspended check charged nothing: the one unit is still there.
+      assert.equal((await backend.check(T0, [cell], [p + 'suspended:tenant:acme'], true)).admitted, true);
+    });
+
+    test('fractional emission intervals do not drift: 3 per second admits exactly 3 at once', async () => {
+      const k = fresh() + 'f';
+      let admitted = 0;
+      for (let i = 0; i < 4; i++) if ((await backend.check(T0, [rate(k, 3, 1)], [], true)).admitted) admitted++;
+      assert.equal(admitted, 3);
+      let later = 0;
+      for (let i = 0; i < 4; i++) if ((await backend.check(T0 + 1000, [rate(k, 3, 1)], [], true)).admitted) later++;
+      assert.equal(later, 3);
+    });
+  });
+}
