@@ -4,7 +4,7 @@ import { authzLayer, type AuthzDeps } from '../layers/authz/index.ts';
 import { bodyLayer } from '../layers/body/index.ts';
 import { corsLayer, type CorsDeps } from '../layers/cors/index.ts';
 import { csrfLayer, type CsrfDeps } from '../layers/csrf/index.ts';
-import { ipLayer, type IpDeps } from '../layers/ip/index.ts';
+import { compileClientAddress, ipIdentityLayer, ipLayer, type IpDeps } from '../layers/ip/index.ts';
 import { limitsLayer, type LimitsDeps } from '../layers/limits/index.ts';
 import { methodLayer } from '../layers/method/index.ts';
 import { compileProtocol, protocolLayer } from '../layers/protocol/index.ts';
@@ -35,7 +35,7 @@ export const NO_DEPS: PipelineDeps = {
  * step, at config load; a bad rule throws here. Layers a config does not use are left
  * out (undefined) and cost nothing.
  *
- * protocol → route → method → ip → body → waf → cors → authn → csrf → authz → limits
+ * protocol → route → method → ip → body → waf → cors → authn → ip (identity) → csrf → authz → limits
  * Cheap refusals that need no identity come first; the body is read only when a later
  * layer inspects it on the matched route; limits count only requests that would pass.
  */
@@ -45,6 +45,8 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
   const waf = wafLayer(config, deps.waf);
   const cors = corsLayer(config, deps.cors);
   const authn = authnLayer(config, deps.authn);
+  // The tenant's and consumer's address lists need the identity: a second ip instance after authn (see ipIdentityLayer).
+  const ipIdentity = ipIdentityLayer(config);
   const csrf = csrfLayer(config, deps.csrf);
   const authz = authzLayer(config, deps.authz);
   const limits = limitsLayer(config, deps.limits);
@@ -59,9 +61,13 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
     waf,
     cors,
     authn,
+    ipIdentity,
     csrf,
     authz,
     limits,
   ];
-  return new Pipeline(layers.filter((l): l is Layer => l !== undefined));
+  return new Pipeline(
+    layers.filter((l): l is Layer => l !== undefined),
+    compileClientAddress(config),
+  );
 }

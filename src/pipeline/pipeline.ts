@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { codeSpec } from '../decision/codes.ts';
 import type { Decision, Denial, Disposition, ShadowDenial, TraceEntry } from '../decision/types.ts';
+import type { DeriveClientAddress } from '../layers/ip/client-address.ts';
 import { SKIP, type EvalContext, type Layer, type LayerResult, type RequestDescription, type ShadowNote } from './types.ts';
 
 export interface RunOptions {
@@ -19,7 +20,11 @@ export interface RunOptions {
  * promise, so the common case allocates no promises.
  */
 export class Pipeline {
-  constructor(readonly layers: readonly Layer[]) {}
+  constructor(
+    readonly layers: readonly Layer[],
+    /** How describe derives the client address (ip.trustedProxies); undefined: the socket peer. */
+    readonly clientAddress?: DeriveClientAddress,
+  ) {}
 
   run(req: RequestDescription, opts: RunOptions, ctx: EvalContext = { req, audience: 'anyone' }): Decision | Promise<Decision> {
     const state: RunState = { ctx, trace: [], first: undefined, also: [] };
@@ -30,7 +35,8 @@ export class Pipeline {
     const layers = this.layers;
     for (let i = from; i < layers.length; i++) {
       const layer = layers[i];
-      if (state.first && layer.callsOut) {
+      // A layer answered the request itself (a CORS preflight): the rest has nothing to decide.
+      if ((state.first && layer.callsOut) || state.ctx.answer !== undefined) {
         state.trace.push({ layer: layer.name, verdict: 'skipped', us: 0 });
         continue;
       }
@@ -105,5 +111,7 @@ function finish(state: RunState, req: RequestDescription, opts: RunOptions): Dec
     path: req.path,
     headers: first?.headers,
     extensions: first?.extensions,
+    responseHeaders: ctx.responseHeaders,
+    answer: ctx.answer,
   };
 }

@@ -24,8 +24,17 @@ export interface RequestDescription {
    * the first of a repeated Host in `headers`; the protocol layer reads the repeats here.
    */
   rawHeaders?: readonly string[];
-  /** The client address as derived by the gateway. */
+  /**
+   * The client address as derived by the gateway: the socket peer, or, when the peer is a
+   * trusted proxy (ip.trustedProxies), read from the forwarding header (src/layers/ip).
+   */
   clientIp: string;
+  /** The socket peer, when the description comes from a live connection. */
+  peerIp?: string;
+  /** How clientIp was derived, for the operator ('peer', or the walk of the forwarding header). */
+  clientIpVia?: string;
+  /** The scheme the client used ('http', 'https'): a trusted proxy's X-Forwarded-Proto, else the listener's. */
+  proto?: string;
   /**
    * The whole body, once read: by the body layer for live traffic (only on routes whose
    * layers inspect it), or given with the request by explain and replay.
@@ -88,6 +97,23 @@ export interface EvalContext {
   credential?: string;
   /** Set by the authn layer once a credential checked out. */
   identity?: Identity;
+  /**
+   * Headers a layer adds to whatever response the request gets, proxied or a problem (CORS
+   * headers, rate limit headers, a cookie). Set with addResponseHeader(). They replace an
+   * upstream's headers of the same name, except Vary and Set-Cookie, which are added to them.
+   */
+  responseHeaders?: Record<string, string>;
+  /**
+   * Set by a layer that answers an allowed request itself (a CORS preflight): the gateway
+   * responds with this status and the response headers, nothing is forwarded, and the layers
+   * after it do not run (they are traced as skipped).
+   */
+  answer?: { status: number };
+}
+
+/** Adds a header (lowercase name) to the response of this request; see EvalContext.responseHeaders. */
+export function addResponseHeader(ctx: EvalContext, name: string, value: string): void {
+  (ctx.responseHeaders ??= {})[name] = value;
 }
 
 export interface ShadowNote {

@@ -69,6 +69,29 @@ export function connectionTokens(value: string | string[]): string[] {
   return out;
 }
 
+/** The names of the headers the gateway set on a response before the upstream answered. */
+const kOwned = Symbol('pinpoint.gatewayHeaders');
+type OwnedResponse = ServerResponse & { [kOwned]?: Set<string> };
+
+/**
+ * Sets headers the pipeline added to this request's response (CORS, rate limits, cookies) on
+ * `res`, before a problem or the upstream's answer is written. The gateway's value replaces an
+ * upstream header of the same name (two Access-Control-Allow-Origin lines would make a browser
+ * refuse the response); Vary and Set-Cookie are lists, so the upstream's are added after ours.
+ */
+export function setGatewayHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  let owned: Set<string> | undefined;
+  for (const name in headers) {
+    if (name === 'vary' || name === 'set-cookie') {
+      res.appendHeader(name, headers[name]);
+      continue;
+    }
+    res.setHeader(name, headers[name]);
+    (owned ??= new Set()).add(name);
+  }
+  if (owned) (res as OwnedResponse)[kOwned] = owned;
+}
+
 /**
  * Copies the upstream's response headers (raw name/value buffers, duplicates and all, so
  * several Set-Cookie lines stay several) onto the client response. Throws when node refuses
@@ -86,18 +109,20 @@ export function copyResponseHeaders(res: ServerResponse, raw: Buffer[]): void {
       listed = listed === null ? tokens : listed.concat(tokens);
     }
   }
+  const owned = (res as OwnedResponse)[kOwned];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
     const lower = name.toLowerCase();
-    if (RESPONSE_SKIP.has(lower) || (listed !== null && listed.includes(lower))) continue;
+    if (RESPONSE_SKIP.has(lower) || (listed !== null && listed.includes(lower)) || (owned !== undefined && owned.has(lower))) continue;
     res.appendHeader(name, raw[i + 1]!.toString('latin1'));
   }
 }
 
 /** Undoes copyResponseHeaders after it threw, before a problem response is written. */
 export function clearCopiedHeaders(res: ServerResponse, raw: Buffer[]): void {
+  const owned = (res as OwnedResponse)[kOwned];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toString('latin1').toLowerCase();
-    if (!RESPONSE_SKIP.has(lower)) res.removeHeader(lower);
+    if (!RESPONSE_SKIP.has(lower) && !owned?.has(lower)) res.removeHeader(lower);
   }
 }

@@ -1,10 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import type { DeriveClientAddress } from '../layers/ip/index.ts';
 import type { RequestDescription } from '../pipeline/types.ts';
 
-/** Turns a live request into the plain description the pipeline evaluates. */
-export function describe(req: IncomingMessage): RequestDescription {
+/**
+ * Turns a live request into the plain description the pipeline evaluates. The client address
+ * is derived here, once: the socket peer, or with trusted proxies configured (`derive`,
+ * compiled from ip.trustedProxies at config load) read from the forwarding header.
+ */
+export function describe(req: IncomingMessage, derive?: DeriveClientAddress, proto = 'http'): RequestDescription {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  const peer = req.socket.remoteAddress ?? '';
+  const derived = derive?.(peer, req.headers);
   return {
     method: req.method ?? 'GET',
     httpVersion: req.httpVersion,
@@ -13,7 +20,10 @@ export function describe(req: IncomingMessage): RequestDescription {
     host: hostOf(req.headers.host),
     headers: req.headers,
     rawHeaders: req.rawHeaders,
-    clientIp: req.socket.remoteAddress ?? '',
+    clientIp: derived === undefined ? peer : derived.clientIp,
+    peerIp: peer,
+    clientIpVia: derived === undefined ? 'peer' : derived.via,
+    proto: derived?.proto ?? proto,
   };
 }
 

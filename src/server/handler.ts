@@ -5,6 +5,7 @@ import { decisionProblem, problem } from '../decision/problem.ts';
 import type { Decision } from '../decision/types.ts';
 import type { EvalContext, RequestDescription } from '../pipeline/types.ts';
 import { UPSTREAM_ERRORS, upstreamRetryable } from '../proxy/errors.ts';
+import { setGatewayHeaders } from '../proxy/headers.ts';
 import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
@@ -35,7 +36,7 @@ export function createHandler(deps: HandlerDeps) {
     const t0 = performance.now();
     const requestId = newRequestId();
     res.setHeader('x-request-id', requestId);
-    const desc = describe(req);
+    const desc = describe(req, rt.pipeline.clientAddress, deps.proto);
     const ctx: EvalContext = { req: desc, audience: 'anyone', readBody: (limit) => readRequestBody(req, res, limit, expectsContinue) };
     const opts = {
       requestId,
@@ -50,8 +51,17 @@ export function createHandler(deps: HandlerDeps) {
       deps.observe?.(record);
     };
     const act = (decision: Decision) => {
+      // Headers layers add to any response (CORS, rate limits), on problems as on proxied answers.
+      if (decision.responseHeaders) setGatewayHeaders(res, decision.responseHeaders);
       if (decision.outcome === 'deny') {
         writeProblem(res, decisionProblem(decision, ctx.audience, rt.typeBase), hasLargeUnreadBody(req, expectsContinue));
+        finish(decision, {});
+        return;
+      }
+      if (decision.answer) {
+        // A layer answered the request itself (a CORS preflight): nothing goes upstream.
+        res.statusCode = decision.answer.status;
+        res.end();
         finish(decision, {});
         return;
       }
@@ -67,7 +77,9 @@ export function createHandler(deps: HandlerDeps) {
       if (via === 'basic') stripAuthorization(req, desc);
       else if (via === 'session') stripCookie(req, desc, rt.loaded.config.authn.sessions!.cookie);
       const query = via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
-      const info = { requestId, clientIp: desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody };
+      // X-Forwarded-For / Forwarded get the address this hop received the request from (the
+      // peer), not the derived client: each proxy appends its peer, so the header stays walkable.
+      const info = { requestId, clientIp: desc.peerIp ?? desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
