@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
 import { consumersCommand } from './consumers.ts';
 import { auditLogCommand, keysCommand } from './keys.ts';
+import { limitsCommand } from './limits.ts';
 import { logsCommand } from './logs.ts';
 import { startCommand } from './start.ts';
 import { validateCommand } from './validate.ts';
@@ -19,7 +20,8 @@ function buildProgram(): Command {
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())
-    .addCommand(auditLogCommand());
+    .addCommand(auditLogCommand())
+    .addCommand(limitsCommand());
 }
 
 async function main(argv: string[] = process.argv): Promise<void> {

@@ -67,16 +67,16 @@ export function suspendedDenial(plan: LimitsPlan, who: SuspendedWho, record: Sus
   return {
     code: who.what === 'consumer' ? 'limits.consumer_suspended' : 'limits.tenant_suspended',
     ruleId: `limits.suspended.${who.what}`,
-    detail: `The ${who.what} ${who.name} is suspended since ${new Date(record.at).toISOString()}: ${record.reason}. It stays suspended until an operator lifts it (${liftHow(plan, key)}).`,
+    detail: `The ${who.what} ${who.name} is suspended since ${new Date(record.at).toISOString()}: ${record.reason}. It stays suspended until an operator lifts it (${liftHow(plan, who, key)}).`,
     hint: `This ${who.what === 'consumer' ? 'account' : 'organisation'} is suspended for exceeding its plan. Waiting does not lift it: contact the API owner.`,
     evidence: [{ where: `${who.what}:${who.name}`, expected: 'not suspended', observed: `suspended at ${new Date(record.at).toISOString()} (${record.reason})` }],
-    fixes: [{ who: 'operator', action: `Lift the suspension once the plan is settled: ${liftHow(plan, key)}.`, proved: false, retryable: false }],
+    fixes: [{ who: 'operator', action: `Lift the suspension once the plan is settled: ${liftHow(plan, who, key)}.`, proved: false, retryable: false }],
   };
 }
 
-function liftHow(plan: LimitsPlan, key: string): string {
+function liftHow(plan: LimitsPlan, who: SuspendedWho, key: string): string {
   return plan.backend === 'redis'
-    ? `pinpoint limits lift, or delete the Redis key ${key}`
+    ? `pinpoint limits lift ${who.what} ${who.name} -c <config>, or delete the Redis key ${key}`
     : 'restart the gateway: the memory backend keeps suspensions in this process only';
 }
 
