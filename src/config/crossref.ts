@@ -160,9 +160,9 @@ export function conflictsAmongValidRoutes(raw: unknown): PathIssue[] {
     return parsed.success ? [{ route: parsed.data, index }] : [];
   });
   if (valid.length < 2) return [];
-  // Conflicts are about paths, methods, hosts and versions: authn entries (which would need
-  // the authn section, possibly invalid) play no part.
-  const config = { ...ConfigSchema.parse({}), routes: valid.map((v) => ({ ...v.route, authn: undefined })) };
+  // Conflicts are about paths, methods, hosts and versions: authn entries and authz rules
+  // (which would need the authn section, roles and services, possibly invalid) play no part.
+  const config = { ...ConfigSchema.parse({}), routes: valid.map((v) => ({ ...v.route, authn: undefined, authz: undefined })) };
   return compileChecked(config, (i) => valid[i].index).issues.filter((i) => i.path[0] === 'routes');
 }
 

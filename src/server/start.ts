@@ -10,6 +10,7 @@ import type { CallLog } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
 import { openStore, type CredentialStore } from '../store/index.ts';
+import { createOwnerLookups } from '../layers/authz/index.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { Gateway } from './gateway.ts';
 
@@ -47,7 +48,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const metrics = createMetrics();
   // Limit counters and the Redis client outlive config reloads: they live here, not in the compiled layer.
   const limits = createLimitsDeps({ report });
-  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store }, limits } });
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store }, limits, authz: { lookups: createOwnerLookups() } } });
   await limits.ready();
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 

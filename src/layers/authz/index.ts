@@ -1,13 +1,202 @@
 import type { Config } from '../../config/schema.ts';
-import type { Layer } from '../../pipeline/types.ts';
+import type { Denial, Evidence } from '../../decision/types.ts';
+import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
+import { SKIP } from '../../pipeline/types.ts';
+import type { Identity } from '../authn/types.ts';
+import * as deny from './denials.ts';
+import { ConfigPathError } from './errors.ts';
+import { createOwnerLookups, type OwnerLookups } from './lookup.ts';
+import { actingRoles, lookupRequest } from './owner.ts';
+import { carriesScopes, Roles, scopesCover } from './permissions.ts';
+import { compileRoutePlan, requirementsFor, unknownRole, type DenyPlan, type RoutePlan } from './plan.ts';
+import { consumerAttributes, Inputs, refContext, shown, type Attributes } from './references.ts';
 
-/** What the authz layer needs from outside the config (clients, stores), injected by the runtime. */
-export type AuthzDeps = Record<string, never>;
+/** What the authz layer needs from outside the config, injected by the runtime. */
+export interface AuthzDeps {
+  /** Ownership lookups and their cache (kept across config reloads); one is made when absent. */
+  lookups?: OwnerLookups;
+  /** The clock of time conditions (epoch ms); default Date.now. */
+  now?: () => number;
+}
+
+export { createOwnerLookups, type OwnerLookups };
 
 /**
  * The authz layer, compiled from the config; undefined when no route uses it, so that a
  * config without it pays nothing.
+ *
+ * Order of the checks (the first refusal is the answer): explicit deny rules, the route's
+ * and the tenant's tenant restrictions, required roles, permissions (roles) then scopes (the
+ * credential), conditions, ownership (the one part that may call out).
  */
-export function authzLayer(_config: Config, _deps: AuthzDeps = {}): Layer | undefined {
-  return undefined;
+export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefined {
+  if (!config.routes.some((r) => r.authz)) return undefined;
+  const roles = new Roles(config);
+  checkConsumerRoles(config, roles);
+  const tenantRoutes = compileTenantRoutes(config);
+  const rc = refContext(config);
+  const plans = new Map<string, RoutePlan>();
+  config.routes.forEach((r, i) => {
+    if (r.authz) plans.set(r.id, compileRoutePlan(config, i, roles, rc));
+  });
+  const attributes: Attributes = consumerAttributes(config);
+  const tenantOf = new Map(Object.entries(config.consumers).map(([n, c]) => [n, c.tenant]));
+  const acting = actingRoles(roles.keys().map((k) => [k, roles.table(k)] as const));
+  const usesLookup = [...plans.values()].some((p) => p.owner?.lookup);
+  const lookups = usesLookup ? (deps.lookups ?? createOwnerLookups()) : undefined;
+  const now = deps.now ?? Date.now;
+  const realm = config.authn.realm;
+  const keyHeader = config.authn.apiKeys.header.toLowerCase();
+  const roleSource = (key: string) => (role: string) => (key !== '' && config.tenants[key]?.roles?.[role] ? `tenants.${key}.roles.${role}` : `roles.${role}`);
+
+  return {
+    name: 'authz',
+    // Only a config with ownership lookups calls out; then the layer is not run on a request already refused.
+    callsOut: usesLookup || undefined,
+    needsBody: (route) => plans.get(route.id)?.needsBody ?? false,
+    evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult> {
+      const route = ctx.route;
+      if (!route) return SKIP;
+      const plan = plans.get(route.id);
+      if (!plan) return undefined;
+      const id = ctx.identity;
+      if (!id) return SKIP; // authn refused: there is nobody to authorize
+      let inputs: Inputs | undefined;
+      const inp = () => (inputs ??= new Inputs(ctx, attributes));
+      const t = now();
+
+      for (const d of plan.deny) {
+        const matched = denyMatches(d, ctx, id, inp, t);
+        if (matched) return deny.explicitDeny(deny.site(ctx, plan.routeIndex), d, matched);
+      }
+      if (plan.tenants && (id.tenant === undefined || !plan.tenants.has(id.tenant))) {
+        return deny.tenantNotAllowed(deny.site(ctx, plan.routeIndex), id, 'route', [...plan.tenants]);
+      }
+      const allowed = id.tenant === undefined ? undefined : tenantRoutes.get(id.tenant);
+      if (allowed && !allowed.has(plan.routeId)) return deny.tenantNotAllowed(deny.site(ctx, plan.routeIndex), id, 'tenant', [...allowed]);
+      if (plan.roles && !plan.roles.some((r) => id.roles.includes(r))) return deny.roleMissing(deny.site(ctx, plan.routeIndex), id, plan.roles);
+
+      const reqs = requirementsFor(plan, ctx.req.method);
+      if (reqs.length) {
+        const key = roles.tableKey(id.tenant);
+        const scoped = carriesScopes(id.via);
+        let gaps: deny.PermissionGap[] | undefined;
+        let unscoped: string[] | undefined;
+        for (const r of reqs) {
+          const granting = r.granting.get(key)!;
+          if (!holdsAny(id.roles, granting)) (gaps ??= []).push({ permission: r.permission, granting: [...granting] });
+          if (scoped && !scopesCover(id.scopes, r.covering)) (unscoped ??= []).push(r.permission);
+        }
+        const required = reqs.map((r) => r.permission);
+        if (gaps) return deny.permissionMissing(deny.site(ctx, plan.routeIndex), id, required, gaps, roleSource(key), unscoped ?? []);
+        if (unscoped) return deny.scopeMissing(deny.site(ctx, plan.routeIndex), id, required, unscoped, isBearer(ctx, id, keyHeader) ? { realm } : undefined);
+      }
+
+      for (const c of plan.conditions) {
+        const failure = c.check(inp(), t);
+        if (failure) return deny.conditionFailed(deny.site(ctx, plan.routeIndex), c, failure);
+      }
+      return plan.owner ? checkOwner(ctx, id, plan, inp()) : undefined;
+    },
+  };
+
+  function checkOwner(ctx: EvalContext, id: Identity, plan: RoutePlan, inputs: Inputs): LayerResult | Promise<LayerResult> {
+    const o = plan.owner!;
+    for (const source of o.sources) {
+      const read = source.read(inputs);
+      if ('unclear' in read) return deny.ownerUnclear(deny.site(ctx, plan.routeIndex), source, read);
+      const refused = compareOwner(ctx, id, plan, read.value, source.where);
+      if (refused) return refused;
+    }
+    if (!o.lookup) return undefined;
+    const request = lookupRequest(o.lookup, inputs, ctx.dryRun === true);
+    if ('read' in request) return deny.ownerUnclear(deny.site(ctx, plan.routeIndex), request.source, request.read);
+    return lookups!.owner(request).then((answer): LayerResult => {
+      const where = `lookup:${o.lookup!.service}${request.path}`;
+      if (answer.kind === 'failed') return deny.ownerUnavailable(deny.site(ctx, plan.routeIndex), answer.reason);
+      if (answer.kind === 'not_found') {
+        // Answered exactly as someone else's resource: the caller learns nothing about what exists.
+        const observed = `no such resource (${answer.status}${answer.cached ? ', cached' : ''})`;
+        return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed, is: o.is, actingRoles: [], sameTenant: false });
+      }
+      return compareOwner(ctx, id, plan, answer.owner, where);
+    });
+  }
+
+  function compareOwner(ctx: EvalContext, id: Identity, plan: RoutePlan, owner: string, where: string): Denial | undefined {
+    const is = plan.owner!.is;
+    if (is === 'tenant') {
+      if (owner === id.tenant) return undefined;
+      return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed: shown(undefined, owner), is, actingRoles: [], sameTenant: false });
+    }
+    if (owner === id.consumer) return undefined;
+    const key = roles.tableKey(id.tenant);
+    const mayAct = acting.get(key)!;
+    const sameTenant = id.tenant !== undefined && tenantOf.get(owner) === id.tenant;
+    if (sameTenant && holdsAny(id.roles, mayAct)) return undefined; // a role that acts for the tenant's consumers
+    return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed: shown(undefined, owner), is, actingRoles: [...mayAct], sameTenant });
+  }
+}
+
+function holdsAny(held: readonly string[], granting: ReadonlySet<string>): boolean {
+  for (let i = 0; i < held.length; i++) if (granting.has(held[i])) return true;
+  return false;
+}
+
+/** The evidence of a deny rule whose every selector matches, or undefined. */
+function denyMatches(d: DenyPlan, ctx: EvalContext, id: Identity, inputs: () => Inputs, now: number): Evidence[] | undefined {
+  const evidence: Evidence[] = [];
+  if (d.methods) {
+    if (!d.methods.has(ctx.req.method)) return undefined;
+    evidence.push({ where: 'method', expected: `one of ${[...d.methods].join(', ')}`, observed: ctx.req.method });
+  }
+  if (d.consumers) {
+    if (!d.consumers.has(id.consumer)) return undefined;
+    evidence.push({ where: 'consumer', expected: `one of ${[...d.consumers].join(', ')}`, observed: id.consumer });
+  }
+  if (d.tenants) {
+    if (id.tenant === undefined || !d.tenants.has(id.tenant)) return undefined;
+    evidence.push({ where: 'tenant', expected: `one of ${[...d.tenants].join(', ')}`, observed: id.tenant });
+  }
+  if (d.roles) {
+    if (!holdsAny(id.roles, d.roles)) return undefined;
+    evidence.push({ where: 'roles', expected: `any of ${[...d.roles].join(', ')}`, observed: id.roles.join(', ') });
+  }
+  for (const c of d.when) {
+    if (c.check(inputs(), now)) return undefined;
+    evidence.push({ where: `condition:${c.id}`, expected: c.text, observed: 'holds' });
+  }
+  if (evidence.length === 0) evidence.push({ where: 'route', expected: 'no deny rule without selectors', observed: 'every request' });
+  return evidence;
+}
+
+/** RFC 6750 §3.1: insufficient_scope goes to bearer credentials (tokens, or a key sent as a bearer token). */
+function isBearer(ctx: EvalContext, id: Identity, keyHeader: string): boolean {
+  if (id.via !== 'apiKey') return carriesScopes(id.via);
+  const auth = ctx.req.headers.authorization;
+  return typeof auth === 'string' && /^bearer /i.test(auth) && ctx.req.headers[keyHeader] === undefined;
+}
+
+/** With roles defined, every role a consumer is given must be one of them (a typo would silently grant nothing). */
+function checkConsumerRoles(config: Config, roles: Roles): void {
+  const defined = roles.names();
+  if (defined.size === 0) return;
+  for (const [name, c] of Object.entries(config.consumers)) {
+    c.roles.forEach((r, j) => {
+      if (!defined.has(r)) throw new ConfigPathError(unknownRole(r, defined), ['consumers', name, 'roles', j]);
+    });
+  }
+}
+
+function compileTenantRoutes(config: Config): Map<string, Set<string>> {
+  const ids = new Set(config.routes.map((r) => r.id));
+  const out = new Map<string, Set<string>>();
+  for (const [tenant, t] of Object.entries(config.tenants)) {
+    if (!t.routes) continue;
+    t.routes.forEach((r, j) => {
+      if (!ids.has(r)) throw new ConfigPathError(`tenants.${tenant}.routes names route ${JSON.stringify(r)}, which is not defined`, ['tenants', tenant, 'routes', j]);
+    });
+    out.set(tenant, new Set(t.routes));
+  }
+  return out;
 }
