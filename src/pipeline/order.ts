@@ -55,7 +55,7 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
   const layers: (Layer | undefined)[] = [
     protocolLayer(compileProtocol(config)),
     routeLayer(routes, config.gateway.versionHeader.toLowerCase()),
-    methodLayer(),
+    methodLayer(cors && ((route) => cors.answersPreflight(route))),
     ip,
     bodyLayer(config, needsBody, routes.all),
     waf,
