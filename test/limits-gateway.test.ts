@@ -40,6 +40,7 @@ limits:
     hard-cap: { key: [consumer], quota: { limit: 2, period: month, onExhausted: suspend } }
     tenant-cap: { key: [tenant], quota: { limit: 3, period: month, onExhausted: suspend } }
     weighted: { key: [consumer, route], rate: [{ limit: 10, windowS: 60 }] }
+    burst: { key: [ip, route], rate: [{ limit: 30, windowS: 3600 }] }
 services:
   api: { upstreams: [{ url: "${upstream}" }] }
 routes:
@@ -50,6 +51,7 @@ routes:
   - { id: tenant-capped, service: api, paths: [/tenant-capped], methods: [GET], authn: [apiKey], limits: [tenant-cap] }
   - { id: export, service: api, paths: [/export], methods: [GET], authn: [apiKey], limits: [weighted], limitCost: 5 }
   - { id: free, service: api, paths: [/free], methods: [GET], authn: [apiKey] }
+  - { id: burst, service: api, paths: [/burst], methods: [GET], limits: [burst] }
 `;
 
 let dir: string;
@@ -167,6 +169,14 @@ describe('rate limits', () => {
     const refused = await get('/export', 'heavy-app');
     assert.equal(refused.status, 429);
     assert.equal(refused.headers.get('retry-after'), '30');
+  });
+
+  test('under concurrent load exactly the limit is admitted (the memory backend decides one request at a time)', async () => {
+    const seen = upstream.seen.length;
+    const statuses = await Promise.all(Array.from({ length: 90 }, () => get('/burst').then((r) => r.status)));
+    assert.equal(statuses.filter((s) => s === 200).length, 30);
+    assert.equal(statuses.filter((s) => s === 429).length, 60);
+    assert.equal(upstream.seen.length - seen, 30);
   });
 
   test('requests refused by an earlier layer are not counted', async () => {
