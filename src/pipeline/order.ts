@@ -47,7 +47,7 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
   const authn = authnLayer(config, deps.authn);
   // The tenant's and consumer's address lists need the identity: a second ip instance after authn (see ipIdentityLayer).
   const ipIdentity = ipIdentityLayer(config);
-  const csrf = csrfLayer(config, deps.csrf);
+  const csrf = csrfLayer(config, deps.csrf ?? { env: deps.authn.env });
   const authz = authzLayer(config, deps.authz);
   const limits = limitsLayer(config, deps.limits);
   const inspecting = [ip, waf, cors, authn, csrf, authz, limits].filter((l): l is Layer => l?.needsBody !== undefined);
