@@ -9,6 +9,8 @@ export const LABELS: Record<TargetName, string> = {
   gateway: 'pinpoint gateway',
   'gateway-apikey': 'pinpoint, API key route',
   'gateway-jwt': 'pinpoint, JWT route',
+  'gateway-ratelimit': 'pinpoint, rate-limited (memory)',
+  'gateway-ratelimit-redis': 'pinpoint, rate-limited (Redis)',
   fastify: '@fastify/http-proxy',
   nginx: 'nginx (1 worker)',
   direct: 'upstream, direct',
@@ -42,7 +44,7 @@ export interface Ratio {
  * The protected routes against the plain gateway route (issue 3): the throughput they may
  * lose. An API key route keeps at least 95% of it, a JWT route (cached verification) 85%.
  */
-const AUTHN_FLOORS: Partial<Record<TargetName, number>> = { 'gateway-apikey': 0.95, 'gateway-jwt': 0.85 };
+const AUTHN_FLOORS: Partial<Record<TargetName, number>> = { 'gateway-apikey': 0.95, 'gateway-jwt': 0.85, 'gateway-ratelimit': 0.97, 'gateway-ratelimit-redis': 0.75 };
 
 export interface AuthnCost {
   target: TargetName;

@@ -58,6 +58,13 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
         note: () => `key set fetched ${issuer.jwksFetches()} time(s) from the loopback JWKS server`,
       };
     }
+    case 'gateway-ratelimit':
+    case 'gateway-ratelimit-redis': {
+      // A limit no load here reaches: what is measured is the check, never a refusal.
+      const backend = name === 'gateway-ratelimit' ? 'memory' : 'redis';
+      const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, { limits: { backend, keyPrefix: `pinpoint-bench:${process.pid}:` } });
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'ratelimit' };
+    }
     case 'fastify':
       return { name, child: await startNodeServer('fastify', 'fastify-proxy.ts', [ctx.upstream.url], profiling(ctx, name)) };
     case 'nginx':
@@ -94,6 +101,8 @@ interface Protection {
   /** The route's one authn entry; absent: the plain (public) route. */
   authn?: string;
   issuer?: { issuer: string; jwksUri: string };
+  /** A rate limit per client address on the route, on this backend (Redis: the local one on 6379). */
+  limits?: { backend: 'memory' | 'redis'; keyPrefix: string };
 }
 
 /**
@@ -132,7 +141,7 @@ admin:
   enabled: false
 log:
   file: calls.db
-${identity}${issuer}services:
+${identity}${issuer}${p.limits ? limitsSection(p.limits) : ''}services:
   orders:
     upstreams:
       - url: ${upstreamUrl}
@@ -141,7 +150,16 @@ routes:
     service: orders
     paths: [${PATH}]
     methods: [POST]
-${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}`,
+${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.limits ? '    limits: [bench]\n' : ''}`,
   );
   return file;
+}
+
+function limitsSection(l: { backend: 'memory' | 'redis'; keyPrefix: string }): string {
+  return `limits:
+  backend: ${l.backend}
+  redis: { url: "redis://127.0.0.1:6379", keyPrefix: "${l.keyPrefix}" }
+  policies:
+    bench: { key: [ip], rate: [{ limit: 1000000000, windowS: 1 }, { limit: 1000000000, windowS: 60 }] }
+`;
 }

@@ -37,13 +37,13 @@ export function requestCells(plan: LimitsPlan, route: RoutePlan, ctx: EvalContex
     if (!parts) continue;
     const suffix = parts.key;
     for (const w of limits.windows) {
-      cells.push({ kind: 'rate', key: `${plan.prefix}r:${policy.name}:${w.windowS}:${suffix}`, limit: w.limit, windowMs: w.windowMs, cost: route.cost });
+      cells.push({ kind: 'rate', key: w.keyBase + suffix, limit: w.limit, windowMs: w.windowMs, cost: route.cost });
       infos.push({ policy, window: w, counted: parts.shown, cost: route.cost });
     }
     const q = limits.quota;
     if (q) {
       const period = q.clock.at(now);
-      cells.push({ kind: 'quota', key: `${plan.prefix}q:${policy.name}:${period.id}:${suffix}`, limit: q.limit, resetAt: period.end, cost: route.cost });
+      cells.push({ kind: 'quota', key: `${q.keyBase}${period.id}:${suffix}`, limit: q.limit, resetAt: period.end, cost: route.cost });
       infos.push({ policy, quota: q, period, counted: parts.shown, cost: route.cost });
     }
   }

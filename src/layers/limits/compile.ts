@@ -12,6 +12,8 @@ export interface WindowPlan {
   windowMs: number;
   /** `"<id>";q=<limit>;w=<windowS>` */
   policyItem: string;
+  /** The counter key up to the request's key parts (built once, not per request). */
+  keyBase: string;
 }
 
 export interface QuotaPlan {
@@ -21,6 +23,8 @@ export interface QuotaPlan {
   period: 'day' | 'month';
   clock: PeriodClock;
   onExhausted: 'refuse' | 'suspend';
+  /** The counter key up to the period id. */
+  keyBase: string;
 }
 
 /** What one policy enforces for one plan. */
@@ -83,9 +87,9 @@ export function compileLimits(config: Config, env: NodeJS.ProcessEnv): LimitsPla
     const byPlan = new Map<string, PolicyLimits>();
     for (const [plan, x] of Object.entries(p.plans)) {
       planNames.add(plan);
-      byPlan.set(plan, policyLimits(name, x.rate ?? p.rate, x.quota ?? p.quota, x.unlimited));
+      byPlan.set(plan, policyLimits(limits.redis.keyPrefix, name, x.rate ?? p.rate, x.quota ?? p.quota, x.unlimited));
     }
-    policies.set(name, { name, key: p.key, failClosed: p.failMode === 'closed', base: policyLimits(name, p.rate, p.quota, false), byPlan });
+    policies.set(name, { name, key: p.key, failClosed: p.failMode === 'closed', base: policyLimits(limits.redis.keyPrefix, name, p.rate, p.quota, false), byPlan });
   }
 
   const planOfConsumer = new Map<string, string>();
@@ -141,12 +145,19 @@ export function compileLimits(config: Config, env: NodeJS.ProcessEnv): LimitsPla
   };
 }
 
-function policyLimits(policy: string, rate: RateWindowConfig[], quota: QuotaConfig | undefined, unlimited: boolean): PolicyLimits {
+function policyLimits(prefix: string, policy: string, rate: RateWindowConfig[], quota: QuotaConfig | undefined, unlimited: boolean): PolicyLimits {
   const windows = rate.map((w) => {
     const id = `${policy}:${w.windowS}s`;
-    return { id, limit: w.limit, windowS: w.windowS, windowMs: w.windowS * 1000, policyItem: `"${id}";q=${w.limit};w=${w.windowS}` };
+    return { id, limit: w.limit, windowS: w.windowS, windowMs: w.windowS * 1000, policyItem: `"${id}";q=${w.limit};w=${w.windowS}`, keyBase: `${prefix}r:${policy}:${w.windowS}:` };
   });
-  const q = quota && { id: `${policy}:${quota.period}`, limit: quota.limit, period: quota.period, clock: new PeriodClock(quota.period), onExhausted: quota.onExhausted };
+  const q = quota && {
+    id: `${policy}:${quota.period}`,
+    limit: quota.limit,
+    period: quota.period,
+    clock: new PeriodClock(quota.period),
+    onExhausted: quota.onExhausted,
+    keyBase: `${prefix}q:${policy}:`,
+  };
   return { windows, quota: q, unlimited };
 }
 
