@@ -29,7 +29,7 @@ export function badRequest(r: AdminRequest, errors: Array<string | undefined>): 
 }
 
 /** Reads and checks a JSON body; answers the problem itself and returns undefined when it is not right. */
-export async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>): Promise<T | undefined> {
+export async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>, limit = BODY_LIMIT): Promise<T | undefined> {
   const type = r.req.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: 'Send a JSON body with Content-Type: application/json.', close: hasBody(r.req) });
@@ -39,8 +39,8 @@ export async function readBody<T>(r: AdminRequest, schema: z.ZodType<T>): Promis
   let size = 0;
   for await (const chunk of r.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > BODY_LIMIT) {
-      sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: `The body is larger than ${BODY_LIMIT} bytes.`, close: true });
+    if (size > limit) {
+      sendProblem(r.res, 'admin.bad_request', r.requestId, r.typeBase, { detail: `The body is larger than ${limit} bytes.`, close: true });
       return undefined;
     }
     chunks.push(chunk);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { newRequestId } from '../server/request-id.ts';
 import { bearerTokenCheck } from './auth.ts';
 import { ENDPOINTS, WHY_PREFIX, why } from './endpoints.ts';
+import { EXPLAIN_PATH, explainEndpoint } from './explain.ts';
 import { KEY_PATHS, keysEndpoint } from './keys.ts';
 import { sendProblem } from './reply.ts';
 import type { AdminDeps, AdminRequest, AdminServer, Endpoint } from './types.ts';
@@ -55,8 +56,8 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-    // Key management reads JSON bodies and checks its own methods.
-    const keys = deps.keys ? keysEndpoint(path) : undefined;
+    // Key management and explain read JSON bodies and check their own methods.
+    const keys = (deps.keys ? keysEndpoint(path) : undefined) ?? (deps.explain ? explainEndpoint(path) : undefined);
     let endpoint: Endpoint | undefined = keys ?? ENDPOINTS.get(path);
     if (!endpoint && path.startsWith(WHY_PREFIX) && path.length > WHY_PREFIX.length && !path.includes('/', WHY_PREFIX.length)) {
       const id = path.slice(WHY_PREFIX.length);
@@ -64,7 +65,7 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     }
     if (!endpoint) {
       sendProblem(res, 'admin.no_such_endpoint', requestId, typeBase, {
-        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId', ...(deps.keys ? KEY_PATHS : [])].join(', ')}.`,
+        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId', ...(deps.keys ? KEY_PATHS : []), ...(deps.explain ? [EXPLAIN_PATH] : [])].join(', ')}.`,
         close,
       });
       return;

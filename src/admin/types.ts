@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallLogReader, CallLogStats } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import type { ExplainTarget } from '../explain/explain.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
 import type { CredentialStore } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   ready(): boolean;
   /** The credential store: enables /keys and /audit (src/admin/keys.ts). */
   keys?: CredentialStore;
+  /** What POST /explain decides with: the running pipeline, or a candidate config compiled with the gateway's stores. */
+  explain?(candidate?: LoadedConfig): ExplainTarget;
 }
 
 export interface AdminServer {

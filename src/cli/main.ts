@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
 import { consumersCommand } from './consumers.ts';
+import { explainCommand } from './explain.ts';
 import { auditLogCommand, keysCommand } from './keys.ts';
 import { limitsCommand } from './limits.ts';
 import { logsCommand } from './logs.ts';
@@ -17,6 +18,7 @@ function buildProgram(): Command {
     .addCommand(startCommand())
     .addCommand(validateCommand())
     .addCommand(whyCommand())
+    .addCommand(explainCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())

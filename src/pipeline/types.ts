@@ -80,6 +80,13 @@ export interface EvalContext {
    * Only the body layer calls it.
    */
   readBody?: (limit: number) => Promise<BodyRead>;
+  /**
+   * explain --as, replay of a logged request: the caller is taken to be this consumer (with
+   * this credential label and these scopes) instead of checking the request's credential,
+   * which a pasted or logged request may not carry. The consumer is still admitted as any
+   * other (a suspended consumer or tenant is refused). Never set for live traffic.
+   */
+  assume?: Assumed;
   /** Set by the body layer when the route's layers need the body. */
   body?: ParsedBody;
   /**
@@ -114,6 +121,13 @@ export interface EvalContext {
 /** Adds a header (lowercase name) to the response of this request; see EvalContext.responseHeaders. */
 export function addResponseHeader(ctx: EvalContext, name: string, value: string): void {
   (ctx.responseHeaders ??= {})[name] = value;
+}
+
+export interface Assumed {
+  consumer: string;
+  credential: string;
+  /** The credential's scopes; ['*'] for "every scope", so that only the roles limit. */
+  scopes: readonly string[];
 }
 
 export interface ShadowNote {

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { CallLog, CallRecord } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { createHandler } from './handler.ts';
-import type { PipelineDeps } from '../pipeline/order.ts';
+import type { ExplainTarget } from '../explain/explain.ts';
+import { compilePipeline, NO_DEPS, type PipelineDeps } from '../pipeline/order.ts';
 import { attachProtocolErrors } from './protocol-errors.ts';
 import { createRuntime, retire, type Runtime } from './runtime.ts';
 
@@ -47,6 +48,22 @@ export class Gateway {
 
   get proxies() {
     return this.runtime.proxies;
+  }
+
+  /**
+   * What explain decides with: the running pipeline (with the gateway's stores and counters,
+   * which a dry run reads and never changes), or a candidate config compiled with the same.
+   */
+  explainTarget(candidate?: LoadedConfig): ExplainTarget {
+    const deps = this.opts.deps ?? NO_DEPS;
+    const rt = this.runtime;
+    const loaded = candidate ?? rt.loaded;
+    return {
+      config: loaded.config,
+      revision: loaded.revision,
+      pipeline: candidate ? compilePipeline(candidate.config, deps) : rt.pipeline,
+      compile: (config) => compilePipeline(config, deps),
+    };
   }
 
   async listen(port = this.runtime.loaded.config.gateway.listen.port, host = this.runtime.loaded.config.gateway.listen.host): Promise<AddressInfo> {

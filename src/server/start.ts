@@ -66,6 +66,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       metrics,
       ready: () => gateway.server.listening,
       keys: store,
+      explain: (candidate) => gateway.explainTarget(candidate),
     }).catch(async (err: Error) => {
       // Leave nothing half-started behind: the caller gets the error and no open listener.
       await gateway.close();

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema.ts';
 import { codeSpec } from '../../decision/codes.ts';
 import type { Denial } from '../../decision/types.ts';
-import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
+import type { Assumed, EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
 import { SKIP } from '../../pipeline/types.ts';
 import { apiKeyVerifier } from './api-key/verify.ts';
 import { basicVerifier, passwordChecker } from './basic/verify.ts';
@@ -80,6 +80,7 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
       if (!ctx.route) return SKIP;
       const plan = plans.get(ctx.route.id);
       if (!plan) return undefined; // a public route
+      if (ctx.assume) return conclude(ctx, assumed(ctx.assume), plan);
       if (plan.login) {
         const result = login!(ctx);
         return result instanceof Promise ? result.then((r) => conclude(ctx, r, plan)) : conclude(ctx, result, plan);
@@ -90,7 +91,7 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
       for (const p of presented) {
         const v = plan.verifiers.find((x) => x.accepts(p));
         if (!v) continue;
-        const result = v.verify(p);
+        const result = v.verify(p, ctx.dryRun);
         return result instanceof Promise ? result.then((r) => conclude(ctx, r, plan, v)) : conclude(ctx, result, plan, v);
       }
       return challenge(notAccepted(presented, plan), plan);
@@ -121,6 +122,11 @@ export function authnLayer(config: Config, deps: AuthnDeps): Layer {
     ctx.audience = 'caller';
     return undefined;
   }
+}
+
+/** The identity explain and replay take a request to have (EvalContext.assume). */
+function assumed(a: Assumed): Identity {
+  return { consumer: a.consumer, credential: a.credential, via: 'assumed', scopes: a.scopes, roles: [] };
 }
 
 /**

@@ -31,7 +31,8 @@ export interface Verifier {
   name: string;
   /** Whether this presented credential looks like one this verifier checks (by form, no lookup). */
   accepts(p: Presented): boolean;
-  verify(p: Presented): VerifyResult | Promise<VerifyResult>;
+  /** `dryRun` (explain, replay): check only, record nothing (no last-used time). */
+  verify(p: Presented, dryRun?: boolean): VerifyResult | Promise<VerifyResult>;
   /** Part of a WWW-Authenticate challenge, e.g. `Bearer realm="pinpoint"`. */
   challenge: string;
 }

@@ -10,7 +10,7 @@ export function apiKeyVerifier(index: KeyIndex, realm: string, header: string, i
     name: 'apiKey',
     challenge,
     accepts: (p: Presented) => p.kind === 'apiKey' || (inBearer && p.kind === 'bearer' && looksLikeKey(p.value)),
-    verify(p: Presented): VerifyResult {
+    verify(p: Presented, dryRun?: boolean): VerifyResult {
       const parsed = parseKey(p.value);
       if (!parsed.ok) {
         return parsed.reason === 'checksum'
@@ -34,7 +34,7 @@ export function apiKeyVerifier(index: KeyIndex, realm: string, header: string, i
         const when = new Date(record.expiresAt).toISOString();
         return withTried(deny('authn.key_expired', p, 'a key that has not expired', `expired at ${when}`, `The key expired at ${when}. Use its replacement or ask for a new key.`, `key ${label} of ${record.consumer} expired at ${when}`, record.consumer), label, record.consumer);
       }
-      index.touch(record.id, now);
+      if (!dryRun) index.touch(record.id, now);
       return {
         consumer: record.consumer,
         credential: label,

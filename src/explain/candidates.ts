@@ -1,0 +1,123 @@
+import type { Config } from '../config/schema.ts';
+import type { FixActor } from '../decision/types.ts';
+import type { Assumed, RequestDescription } from '../pipeline/types.ts';
+import type { Trial } from './run.ts';
+
+/**
+ * A change that might let a denied request through: to the request (what the client can
+ * do), to who sends it (a credential with other scopes), or to the config (what the tenant
+ * admin or operator can do). Explain tries each by running the changed request again.
+ */
+export interface Candidate {
+  who: FixActor;
+  action: string;
+  request?: (req: RequestDescription) => RequestDescription;
+  assume?: Assumed;
+  config?: (config: Config) => Config;
+}
+
+/** What explain knows of a denial, to propose changes: the trial that was denied and the config. */
+export interface DenialCase {
+  trial: Trial;
+  config: Config;
+  /** --as: the consumer the user asked about, if any. */
+  as?: string;
+}
+
+type Proposer = (c: DenialCase) => Candidate[];
+
+const MAX_ROLE_TRIALS = 20;
+
+/**
+ * Proposers by the layer of the denying code (a code's prefix is its layer). A layer with no
+ * proposer here still has its own fixes in the decision; explain shows them as unproved.
+ */
+const PROPOSERS: Record<string, Proposer> = {
+  method(c) {
+    const allow = c.trial.decision.headers?.allow;
+    const route = routeOf(c);
+    const out: Candidate[] = (allow ? allow.split(', ') : []).filter((m) => m !== 'HEAD').map((m) => ({
+      who: 'client' as const,
+      action: `Send it as ${m}.`,
+      request: (r: RequestDescription) => ({ ...r, method: m }),
+    }));
+    const method = c.trial.decision.method;
+    if (route && c.config.routes[route.index]?.methods) {
+      out.push({
+        who: 'operator',
+        action: `Add ${method} to routes[${route.index}] (${route.id}).methods.`,
+        config: (cfg) => withRoute(cfg, route.index, (rc) => ({ ...rc, methods: [...(rc.methods ?? []), method as never] })),
+      });
+    }
+    return out;
+  },
+
+  authn(c) {
+    const d = c.trial.decision;
+    const code = d.code ?? '';
+    if (code === 'authn.consumer_suspended' && d.consumer) {
+      const name = d.consumer;
+      return [{ who: 'tenant_admin', action: `Set consumers.${name}.status to active.`, config: (cfg) => ({ ...cfg, consumers: { ...cfg.consumers, [name]: { ...cfg.consumers[name], status: 'active' } } }) }];
+    }
+    if (code === 'authn.tenant_suspended' && d.tenant && c.config.tenants[d.tenant]) {
+      const name = d.tenant;
+      return [{ who: 'operator', action: `Set tenants.${name}.status to active.`, config: (cfg) => ({ ...cfg, tenants: { ...cfg.tenants, [name]: { ...cfg.tenants[name], status: 'active' } } }) }];
+    }
+    // A credential that did not check out: would a valid one of the same (or the asked) consumer pass?
+    const who = c.as ?? d.consumer;
+    if (!who) return [];
+    return [{
+      who: 'client',
+      action: `Send a valid credential of ${who} (a new API key or token of it).`,
+      assume: { consumer: who, credential: `explain:valid-credential-of:${who}`, scopes: ['*'] },
+    }];
+  },
+
+  authz(c) {
+    const id = c.trial.ctx.identity;
+    if (!id) return [];
+    const d = c.trial.decision;
+    const out: Candidate[] = [];
+    const required = (d.extensions?.required as string[] | undefined) ?? [];
+    if (d.code === 'authz.scope_missing' && required.length) {
+      const scopes = [...new Set([...id.scopes, ...required])];
+      out.push({
+        who: 'key_owner',
+        action: `Use a credential of ${id.consumer} that also has scope ${required.join(', ')} (its ${id.credential} has ${id.scopes.join(', ') || 'none'}).`,
+        assume: { consumer: id.consumer, credential: id.credential, scopes },
+      });
+    }
+    if ((d.code === 'authz.permission_missing' || d.code === 'authz.role_missing') && c.config.consumers[id.consumer]) {
+      const held = new Set(id.roles);
+      const roles = Object.keys((c.config as { roles?: Record<string, unknown> }).roles ?? {}).filter((r) => !held.has(r)).slice(0, MAX_ROLE_TRIALS);
+      for (const role of roles) {
+        out.push({
+          who: 'tenant_admin',
+          action: `Give ${id.consumer} the role ${role} (consumers.${id.consumer}.roles).`,
+          config: (cfg) => ({ ...cfg, consumers: { ...cfg.consumers, [id.consumer]: { ...cfg.consumers[id.consumer], roles: [...cfg.consumers[id.consumer].roles, role] } } }),
+          // The same credential: a key's scopes still apply.
+          assume: { consumer: id.consumer, credential: id.credential, scopes: id.via === 'basic' || id.via === 'session' ? ['*'] : id.scopes },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export function proposals(c: DenialCase): Candidate[] {
+  const layer = c.trial.decision.layer;
+  return layer && PROPOSERS[layer] ? PROPOSERS[layer](c) : [];
+}
+
+function routeOf(c: DenialCase): { id: string; index: number } | undefined {
+  const ids = c.trial.decision.route?.split(',') ?? [];
+  for (const id of ids) {
+    const index = c.config.routes.findIndex((r) => r.id === id);
+    if (index !== -1) return { id, index };
+  }
+  return undefined;
+}
+
+function withRoute(cfg: Config, index: number, change: (rc: Config['routes'][number]) => Config['routes'][number]): Config {
+  return { ...cfg, routes: cfg.routes.map((rc, i) => (i === index ? change(rc) : rc)) };
+}
