@@ -14,10 +14,10 @@ export const BENCH_AUDIENCE = 'pinpoint-bench';
 export const BENCH_ISSUER_NAME = 'bench';
 
 /** Issues an API key in the store file the gateway will open, before the gateway starts. */
-export async function createBenchKey(storeFile: string): Promise<string> {
+export async function createBenchKey(storeFile: string, consumer = BENCH_CONSUMER): Promise<string> {
   const store = openStore(storeFile, { report: (m) => process.stderr.write(`store: ${m}\n`) });
   try {
-    const issued = await store.createKey({ consumer: BENCH_CONSUMER, scopes: ['orders:write'], name: 'bench', actor: 'bench' });
+    const issued = await store.createKey({ consumer, scopes: ['orders:write'], name: 'bench', actor: 'bench' });
     return issued.key;
   } finally {
     await store.close();

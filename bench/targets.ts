@@ -65,6 +65,12 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
       const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, { limits: { backend, keyPrefix: `pinpoint-bench:${process.pid}:` } });
       return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'ratelimit' };
     }
+    case 'gateway-authz': {
+      const dir = caseDir(ctx, name);
+      const config = writeGatewayConfig(dir, ctx.upstream.url, { authn: 'apiKey', authz: true });
+      const key = await createBenchKey(join(dir, STORE_FILE), AUTHZ_CONSUMER);
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id', headers: { 'x-api-key': key } };
+    }
     case 'fastify':
       return { name, child: await startNodeServer('fastify', 'fastify-proxy.ts', [ctx.upstream.url], profiling(ctx, name)) };
     case 'nginx':
@@ -80,6 +86,13 @@ export function isGateway(name: TargetName): boolean {
 }
 
 const STORE_FILE = 'store.db';
+
+/**
+ * The consumer of the authz case. The workload POSTs to /orders; the case's route is /:account
+ * with the owner read from that parameter, so /orders is the account `orders`: the consumer
+ * carries that name and acts on its own resource.
+ */
+const AUTHZ_CONSUMER = 'orders';
 
 function startGateway(ctx: TargetContext, name: TargetName, config: string): Promise<Child> {
   return startNodeServer(name, 'gateway.ts', [config], profiling(ctx, name));
@@ -101,6 +114,8 @@ interface Protection {
   /** The route's one authn entry; absent: the plain (public) route. */
   authn?: string;
   issuer?: { issuer: string; jwksUri: string };
+  /** Authorization on the route: a role and a key scope granting orders:write, the owner from a path parameter. */
+  authz?: boolean;
   /** A rate limit per client address on the route, on this backend (Redis: the local one on 6379). */
   limits?: { backend: 'memory' | 'redis'; keyPrefix: string };
 }
@@ -116,10 +131,10 @@ function writeGatewayConfig(dir: string, upstreamUrl: string, p: Protection): st
   const identity = p.authn
     ? `tenants:
   ${BENCH_TENANT}: {}
-consumers:
-  ${BENCH_CONSUMER}:
+${p.authz ? 'roles:\n  writer: { permissions: [orders:write] }\n' : ''}consumers:
+  ${p.authz ? AUTHZ_CONSUMER : BENCH_CONSUMER}:
     tenant: ${BENCH_TENANT}
-store:
+${p.authz ? '    roles: [writer]\n' : ''}store:
   file: ${STORE_FILE}
 `
     : '';
@@ -148,9 +163,9 @@ ${identity}${issuer}${p.limits ? limitsSection(p.limits) : ''}services:
 routes:
   - id: orders-create
     service: orders
-    paths: [${PATH}]
+    paths: [${p.authz ? '/:account' : PATH}]
     methods: [POST]
-${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.limits ? '    limits: [bench]\n' : ''}`,
+${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.authz ? '    authz: { require: [orders:write], owner: { param: account } }\n' : ''}${p.limits ? '    limits: [bench]\n' : ''}`,
   );
   return file;
 }
