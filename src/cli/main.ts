@@ -10,6 +10,7 @@ import { logsCommand } from './logs.ts';
 import { startCommand } from './start.ts';
 import { validateCommand } from './validate.ts';
 import { whyCommand } from './why.ts';
+import { bisectCommand } from './bisect.ts';
 
 function buildProgram(): Command {
   return new Command('pinpoint')
@@ -19,6 +20,7 @@ function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(whyCommand())
     .addCommand(explainCommand())
+    .addCommand(bisectCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())
