@@ -57,6 +57,8 @@ export interface ParsedBody {
   json?: unknown;
   /** For form bodies (urlencoded, multipart fields): name/value pairs in order. */
   fields?: [string, string][];
+  /** For multipart bodies: the file parts (their content stays in bytes, unparsed). */
+  files?: { field: string; filename: string; mediaType: string; bytes: number }[];
 }
 
 /** Mutable per-request context: earlier layers leave what later layers need. */
