@@ -3,7 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
 import { consumersCommand } from './consumers.ts';
+import { diffCommand } from './diff.ts';
 import { explainCommand } from './explain.ts';
+import { replayCommand } from './replay.ts';
 import { auditLogCommand, keysCommand } from './keys.ts';
 import { limitsCommand } from './limits.ts';
 import { logsCommand } from './logs.ts';
@@ -20,6 +22,8 @@ function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(whyCommand())
     .addCommand(explainCommand())
+    .addCommand(diffCommand())
+    .addCommand(replayCommand())
     .addCommand(bisectCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())

@@ -29,7 +29,7 @@ export function loggedRequest(call: StoredCall, scopesOf: ScopesOfCredential = (
   const caveats = ['the body was not logged: layers that read it decide on an empty body'];
   const consumer = call.decision.consumer ?? call.consumer;
   let assume: Assumed | undefined;
-  if (consumer && call.decision.code?.startsWith('authn.') !== true) {
+  if (consumer && !credentialRefused(call)) {
     const credential = call.decision.credential ?? `logged:${consumer}`;
     const scopes = scopesOf(credential);
     assume = { consumer, credential, scopes: scopes ?? ['*'] };
@@ -45,4 +45,10 @@ export function scopesFromStore(keys: KeyIndex): ScopesOfCredential {
     const m = /^pk_([A-Za-z0-9]+)…$/.exec(credential);
     return m ? keys.get(m[1])?.scopes : undefined;
   };
+}
+
+/** A logged refusal of the credential itself: redacted in the log, it cannot be checked again. */
+export function credentialRefused(call: StoredCall): boolean {
+  const code = call.decision.code;
+  return code !== undefined && code.startsWith('authn.') && code !== 'authn.consumer_suspended' && code !== 'authn.tenant_suspended';
 }
