@@ -87,7 +87,7 @@ async function logged(res: Response): Promise<StoredCall> {
 }
 
 const send = (path: string, body: string | Buffer | undefined, contentType?: string, method = 'POST') =>
-  fetch(gw.url + path, { method, headers: contentType === undefined ? {} : { 'content-type': contentType }, body });
+  fetch(gw.url + path, { method, headers: contentType === undefined ? {} : { 'content-type': contentType }, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body });
 
 const ORDER = JSON.stringify({ email: 'a@example.com', items: [{ qty: 2 }] });
 
