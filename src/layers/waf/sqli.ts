@@ -31,11 +31,11 @@ const FUNCTIONS = new Set([
 const UNION_MODIFIERS = new Set(['all', 'distinct']);
 
 /** Fingerprints (prefixes of the token types) that are injections in a quoted-string context. */
-const QUOTED = ['s&n', 's&s', 's&f', 's&v', 's&(', 's&b', 's&o', 's;E', 's;k', 'sUE', 'sU(', 's)U', 's)&', 's);', 'sof', 'son&', 'sos&', 'sonc', 'sosc', 'sov'];
+const QUOTED = ['s&no', 's&so', 's&f', 's&v', 's&(', 's&bo', 's&o', 's&n&', 's&s&', 's;E', 's;k', 'sUE', 'sU(', 's)U', 's)&', 's);', 'sof', 'son&', 'sos&', 'sonc', 'sosc', 'sov'];
 /** Fingerprints that are injections as the value stands. */
 const BARE = ['n&no', 'n&so', 'n&vo', 'n&fo', 'n&f(', 'b&no', 'b&so', 'b&f(', 'n)&', 'nUE', 'bUE', 'nU(', 'n;Ek', 'n;Eo', 'n;En', 'n;Ef', 'n;Ev', 'Eok', 'Enk', 'Ef(', 'n&(no', 'n&(so', 'nos&', 'non&'];
 /** Fingerprints that are injections only when they are the whole value. */
-const QUOTED_EXACT = ['sc', 's)c', 'soc', 'sonc', 'sosc', 's&nc'];
+const QUOTED_EXACT = ['sc', 's)c', 'soc', 'sonc', 'sosc', 's&nc', 's&n', 's&s', 's&sc', 's&b', 's&bc'];
 
 interface Token {
   type: string;

@@ -217,14 +217,16 @@ function comments(s: string, by: string): string {
 /** Backslashes to slashes, repeated slashes to one, `/./` to `/` (`../` is kept: rules look for it). */
 function normalizePath(s: string): string {
   let out = '';
+  let last = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] === '\\' ? '/' : s[i];
-    if (c === '/' && out.endsWith('/')) continue;
-    if (c === '.' && out.endsWith('/') && (s[i + 1] === '/' || s[i + 1] === '\\')) {
+    if (c === '/' && last === '/') continue;
+    if (c === '.' && last === '/' && (s[i + 1] === '/' || s[i + 1] === '\\')) {
       i++;
       continue;
     }
     out += c;
+    last = c;
   }
   return out;
 }
