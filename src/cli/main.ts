@@ -6,6 +6,7 @@ import { consumersCommand } from './consumers.ts';
 import { diffCommand } from './diff.ts';
 import { explainCommand } from './explain.ts';
 import { replayCommand } from './replay.ts';
+import { shadowCommand } from './shadow.ts';
 import { auditLogCommand, keysCommand } from './keys.ts';
 import { limitsCommand } from './limits.ts';
 import { logsCommand } from './logs.ts';
@@ -24,6 +25,7 @@ function buildProgram(): Command {
     .addCommand(explainCommand())
     .addCommand(diffCommand())
     .addCommand(replayCommand())
+    .addCommand(shadowCommand())
     .addCommand(bisectCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())

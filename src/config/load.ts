@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { compileChecked, conflictsAmongValidRoutes, crossReferenceIssues } from './crossref.ts';
@@ -52,9 +53,13 @@ export interface LoadedConfig {
   source: string;
   /** Where a config path is written in the source, for pointing a rule at its line. */
   locate(path: (string | number)[]): SourcePosition | undefined;
+  /** The candidate config of shadow mode (shadow.config), loaded and checked with this one. */
+  shadow?: LoadedConfig;
 }
 
 export interface LoadOptions {
+  /** Loading the candidate of shadow mode (which cannot have a shadow itself). */
+  isShadow?: boolean;
   /** Values for `${NAME}` references (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -101,7 +106,34 @@ export function loadConfigText(text: string, source = '<config>', opts: LoadOpti
     throw new ConfigError(source, issues.sort(byPosition));
   }
   const config = parsed.data;
-  return { config, revision: configRevision(config), pipeline, source, locate: (path) => at(path) };
+  if (config.shadow && opts.isShadow) {
+    throw new ConfigError(source, [{ path: ['shadow'], message: 'a shadow config cannot have a shadow of its own', ...at(['shadow']) }]);
+  }
+  const shadow = config.shadow ? loadShadow(config.shadow.config, source, opts, at(['shadow', 'config'])) : undefined;
+  return { config, revision: configRevision(config), pipeline, source, locate: (path) => at(path), shadow };
+}
+
+/**
+ * The shadow candidate named by shadow.config, relative to the config's own file. It must load
+ * on its own; a problem in it is a problem of this config, at shadow.config.
+ */
+function loadShadow(file: string, source: string, opts: LoadOptions, where: SourcePosition | undefined): LoadedConfig {
+  const path = resolve(dirname(resolve(source.startsWith('<') ? '.' : source)), file);
+  const fail = (message: string, cause?: unknown): never => {
+    throw new ConfigError(source, [{ path: ['shadow', 'config'], message, ...where }], { cause });
+  };
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(`cannot read the shadow config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, err);
+  }
+  try {
+    return loadConfigText(text, path, { ...opts, isShadow: true });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return fail(`the shadow config ${file} does not load: ${err.issues.map((i) => formatIssue(path, i)).join('; ')}`, err);
+  }
 }
 
 export function loadConfigFile(file: string, opts: LoadOptions = {}): LoadedConfig {

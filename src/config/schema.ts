@@ -7,6 +7,7 @@ import * as corsSchema from '../layers/cors/schema.ts';
 import * as csrfSchema from '../layers/csrf/schema.ts';
 import * as authzSchema from '../layers/authz/schema.ts';
 import * as limitsSchema from '../layers/limits/schema.ts';
+import * as shadowSchema from '../explain/schema.ts';
 
 /**
  * The one source of truth for the config file. The TypeScript types, the defaults,
@@ -262,6 +263,7 @@ export const ConfigSchema = z.strictObject({
   ...csrfSchema.topShape,
   ...authzSchema.topShape,
   ...limitsSchema.topShape,
+  ...shadowSchema.topShape,
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -79,6 +79,8 @@ export interface Decision {
   alsoWouldDeny: string[];
   /** What report-only rules (detection-only WAF, shadow policies) would have denied; not enforced. */
   shadow?: ShadowDenial[];
+  /** Shadow mode: what the candidate config decided, when it differs from this decision. */
+  shadowDecision?: { revision: string; outcome: 'allow' | 'deny'; code?: string; layer?: string; ruleId?: string };
   trace: TraceEntry[];
   consumer?: string;
   tenant?: string;

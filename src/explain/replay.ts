@@ -77,7 +77,7 @@ export async function replay(reader: CallLogReader, target: ExplainTarget, opts:
     }
     if (page.length < PAGE || report.replayed + report.skipped >= max) break;
   }
-  report.groups = group(report.changed);
+  report.groups = groupChanges(report.changed);
   report.tenantsNewlyDenied = new Set(report.changed.filter((c) => c.after.outcome === 'deny' && c.before.outcome === 'allow').map((c) => c.tenant ?? '(none)')).size;
   report.caveats = [
     'bodies are not logged: layers that read the body decide on an empty one',
@@ -93,7 +93,7 @@ function replayable(call: StoredCall): boolean {
   return !(call.decision.code?.startsWith('protocol.') ?? false);
 }
 
-function group(changed: ChangedDecision[]): ReplayGroup[] {
+export function groupChanges(changed: ChangedDecision[]): ReplayGroup[] {
   const groups = new Map<string, ReplayGroup & { c: Set<string>; t: Set<string> }>();
   for (const c of changed) {
     const change = c.before.outcome === 'allow' ? 'newly_denied' : c.after.outcome === 'allow' ? 'newly_allowed' : 'denied_differently';

@@ -10,6 +10,7 @@ import { GATEWAY_ERRORS } from './errors.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { readRequestBody } from './read-body.ts';
+import { noteShadowDecision, runShadow, type ShadowDecision } from './shadow.ts';
 import { answerLogin } from './login.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
@@ -44,13 +45,24 @@ export function createHandler(deps: HandlerDeps) {
       disposition: 'enforce' as const,
       configRevision: rt.loaded.revision,
     };
+    // Shadow mode: the candidate's decision, noted on the record before it is written.
+    let shadowed: Promise<ShadowDecision | undefined> | undefined;
     const finish = (decision: Decision, extra: Partial<CallRecord>) => {
       release(rt);
-      const record = buildRecord(at, t0, desc, decision, res, extra);
-      deps.callLog.record(record);
-      deps.observe?.(record);
+      const write = () => {
+        const record = buildRecord(at, t0, desc, decision, res, extra);
+        deps.callLog.record(record);
+        deps.observe?.(record);
+      };
+      if (shadowed === undefined) return write();
+      shadowed.then((s) => {
+        noteShadowDecision(decision, s);
+        write();
+      });
     };
     const act = (decision: Decision) => {
+      // Before anything is stripped for forwarding: the shadow sees the request as received.
+      if (rt.shadow) shadowed = runShadow(rt.shadow, desc, requestId);
       // Headers layers add to any response (CORS, rate limits), on problems as on proxied answers.
       if (decision.responseHeaders) setGatewayHeaders(res, decision.responseHeaders);
       if (decision.outcome === 'deny') {

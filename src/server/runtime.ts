@@ -13,6 +13,8 @@ export interface Runtime {
   loaded: LoadedConfig;
   /** The loaded config's pipeline, compiled with the gateway's stores. */
   pipeline: Pipeline;
+  /** Shadow mode: the candidate's pipeline, run report-only beside this one (src/server/shadow.ts). */
+  shadow?: { pipeline: Pipeline; revision: string };
   proxies: ServiceProxies;
   /** The login route the gateway serves itself, when authn.sessions is configured. */
   login?: LoginService;
@@ -28,7 +30,8 @@ export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS
   const config = loaded.config;
   const sessions = sessionSettings(config, deps.authn.env ?? process.env);
   const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined });
-  return { loaded, pipeline, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
+  const shadow = loaded.shadow && { pipeline: deps === NO_DEPS ? loaded.shadow.pipeline : compilePipeline(loaded.shadow.config, deps), revision: loaded.shadow.revision };
+  return { loaded, pipeline, shadow, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
 }
 
 export function acquire(rt: Runtime): Runtime {
