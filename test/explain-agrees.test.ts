@@ -102,7 +102,7 @@ test('every live decision is the decision explain gives for the same request', a
   const live: Array<{ name: string; req: ParsedRequest; id: string }> = [];
   for (const c of CASES) {
     const req = materialise(c.req);
-    const res = await fetch(gw.url + req.url, { method: req.method, headers: req.headers.filter(([n]) => n !== 'Host'), body: req.body });
+    const res = await fetch(gw.url + req.url, { method: req.method, headers: req.headers.filter(([n]) => n !== 'Host'), body: req.body && new Uint8Array(req.body) });
     await res.arrayBuffer();
     live.push({ name: c.name, req, id: res.headers.get('x-request-id')! });
   }
