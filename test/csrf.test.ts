@@ -163,6 +163,22 @@ test('the token: missing cookie, missing token, mismatch, forged, another sessio
   assert.doesNotMatch(JSON.stringify(reader.get(res.headers.get('x-request-id')!)!.decision), new RegExp(expired.split('.')[0]));
 });
 
+test('the token never reaches the call log: not from the request header, not from the answer that hands it out', async () => {
+  const { session, token } = await browserState();
+  const handout = await fetch(`${url}/cart`, { headers: { cookie: session } });
+  const issued = handout.headers.get('x-csrf-token')!;
+  const res = await post('/cart', { cookie: `${session}; pp_csrf=${token}`, origin: url, 'x-csrf-token': token });
+  assert.equal(res.status, 200);
+  await codeOf(res);
+  await codeOf(handout);
+  const posted = reader!.get(res.headers.get('x-request-id')!)!;
+  assert.equal(posted.requestHeaders['x-csrf-token'], '[redacted]');
+  for (const call of [posted, reader!.get(handout.headers.get('x-request-id')!)!]) {
+    const stored = JSON.stringify(call);
+    for (const t of [token, issued]) assert.ok(!stored.includes(t.split('.')[0]), 'a token is in the call log');
+  }
+});
+
 test('requests authenticated otherwise, safe methods and opted-out routes are not checked', async () => {
   const { key } = await running.store.createKey({ consumer: 'alice', scopes: [], actor: 'test' });
   const { session } = await browserState();

@@ -91,11 +91,6 @@ export interface Decision {
   /** Response headers and problem members carried from the denial. */
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
-  /**
-   * Headers layers add to the response whatever it is, allowed or denied (CORS, rate limits,
-   * a cookie): see EvalContext.responseHeaders.
-   */
-  responseHeaders?: Record<string, string>;
   /** Set when a layer answered an allowed request itself (a CORS preflight): nothing was forwarded. */
   answer?: { status: number };
 }

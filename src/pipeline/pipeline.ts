@@ -111,7 +111,6 @@ function finish(state: RunState, req: RequestDescription, opts: RunOptions): Dec
     path: req.path,
     headers: first?.headers,
     extensions: first?.extensions,
-    responseHeaders: ctx.responseHeaders,
     answer: ctx.answer,
   };
 }

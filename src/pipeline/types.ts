@@ -110,6 +110,7 @@ export interface EvalContext {
    * Headers a layer adds to whatever response the request gets, proxied or a problem (CORS
    * headers, rate limit headers, a cookie). Set with addResponseHeader(). They replace an
    * upstream's headers of the same name, except Vary and Set-Cookie, which are added to them.
+   * They are not part of the decision (which is logged): a Set-Cookie may carry a token.
    */
   responseHeaders?: Record<string, string>;
   /**

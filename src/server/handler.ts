@@ -63,8 +63,9 @@ export function createHandler(deps: HandlerDeps) {
     const act = (decision: Decision) => {
       // Before anything is stripped for forwarding: the shadow sees the request as received.
       if (rt.shadow) shadowed = runShadow(rt.shadow, desc, requestId);
-      // Headers layers add to any response (CORS, rate limits), on problems as on proxied answers.
-      if (decision.responseHeaders) setGatewayHeaders(res, decision.responseHeaders);
+      // Headers layers add to any response (CORS, rate limits, the CSRF token), on problems as on
+      // proxied answers. Taken from the context, not the decision: a cookie must not reach the log.
+      if (ctx.responseHeaders) setGatewayHeaders(res, ctx.responseHeaders);
       if (decision.outcome === 'deny') {
         writeProblem(res, decisionProblem(decision, ctx.audience, rt.typeBase), hasLargeUnreadBody(req, expectsContinue));
         finish(decision, {});
