@@ -26,7 +26,7 @@ export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
   });
 }
 
-/** Runs to completion; kills the child and fails after timeoutMs (default 8 s). */
+/** Runs to completion; kills the child and fails after timeoutMs (default 30 s: a bound for a hung child, not a speed test). */
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
   if (opts.input !== undefined) child.stdin!.end(opts.input);
@@ -38,7 +38,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`pinpoint ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 8000);
+    }, opts.timeoutMs ?? 30000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -48,7 +48,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
 }
 
 /** Collects a running child's stdout and waits until it matches `pattern`. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 8000): Promise<{ match: RegExpMatchArray; output: () => string }> {
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 30000): Promise<{ match: RegExpMatchArray; output: () => string }> {
   let out = '';
   const output = () => out;
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -74,7 +74,7 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
   });
 }
 
-export function exited(child: ChildProcess, timeoutMs = 8000): Promise<number | null> {
+export function exited(child: ChildProcess, timeoutMs = 30000): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
