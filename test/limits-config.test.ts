@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
-import { ConfigError, loadConfigText } from '../src/config/load.ts';
+import { ConfigError, loadConfigFile, loadConfigText } from '../src/config/load.ts';
 import type { Decision } from '../src/decision/types.ts';
 import { createLimitsDeps } from '../src/layers/limits/deps.ts';
 import { compilePipeline, NO_DEPS } from '../src/pipeline/order.ts';
@@ -28,6 +28,11 @@ function refused(yaml: string, base = BASE): { message: string; line?: number } 
   }
   assert.fail('the config was accepted');
 }
+
+test('the example config loads', () => {
+  const { config } = loadConfigFile(new URL('../examples/limits/pinpoint.yaml', import.meta.url).pathname);
+  assert.deepEqual(Object.keys(config.limits.policies), ['per-consumer', 'per-address', 'monthly']);
+});
 
 test('a route naming an undefined policy is refused at its line, with the policies that exist', () => {
   const r = refused(`

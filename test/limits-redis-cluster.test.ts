@@ -20,6 +20,10 @@ let dir: string;
 let configPath: string;
 let upstream: Upstream;
 let nodes: { child: ChildProcess; url: string }[] = [];
+/** Every child started, also one that never got to listen, so that none is left running. */
+const children: ChildProcess[] = [];
+// Generous: on a loaded 2-core machine a child compiles the whole gateway before it listens.
+const SLOW_MS = 60_000;
 let apiKey: string;
 let redis: Redis;
 
@@ -38,7 +42,8 @@ tenants: { acme: {} }
 consumers: { acme-app: { tenant: acme } }
 limits:
   backend: redis
-  redis: { url: "redis://127.0.0.1:6379", keyPrefix: "${PREFIX}" }
+  # A long command timeout: on a loaded test machine a slow answer must not turn into a fail-closed 503.
+  redis: { url: "redis://127.0.0.1:6379", keyPrefix: "${PREFIX}", commandTimeoutMs: 10000 }
   policies:
     # An hour window: no unit refills while the test runs, so "exactly the limit" is exact.
     shared: { key: [ip], rate: [{ limit: ${LIMIT}, windowS: 3600 }], failMode: closed }
@@ -57,15 +62,16 @@ routes:
   nodes = await Promise.all(
     [0, 1].map(async () => {
       const child = spawnCli(['start', '-c', configPath, '--port', '0']);
-      const { match } = await waitForOutput(child, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, 20000);
+      children.push(child);
+      const { match } = await waitForOutput(child, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, SLOW_MS);
       return { child, url: match[1] };
     }),
   );
 });
 
 after(async () => {
-  for (const n of nodes) n.child.kill('SIGTERM');
-  await Promise.all(nodes.map((n) => exited(n.child, 15000).catch(() => n.child.kill('SIGKILL'))));
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => exited(c, SLOW_MS).catch(() => c.kill('SIGKILL'))));
   const keys = await redis.keys(PREFIX + '*');
   if (keys.length) await redis.del(...keys);
   await redis.quit();
@@ -109,7 +115,7 @@ test('a suspension set on one node is enforced by the other, listed and lifted w
   assert.equal(body.code, 'limits.consumer_suspended');
   assert.equal(body.retryable, false);
 
-  const listed = await runCli(['limits', 'suspensions', '-c', configPath, '--json']);
+  const listed = await runCli(['limits', 'suspensions', '-c', configPath, '--json'], { timeoutMs: SLOW_MS });
   assert.equal(listed.code, 0, listed.stderr);
   const rows = JSON.parse(listed.stdout);
   assert.equal(rows.length, 1);
@@ -117,10 +123,10 @@ test('a suspension set on one node is enforced by the other, listed and lifted w
   assert.equal(rows[0].name, 'acme-app');
   assert.match(rows[0].reason, /quota cap:month \(3 per UTC month\) exceeded/);
 
-  const lifted = await runCli(['limits', 'lift', 'consumer', 'acme-app', '-c', configPath]);
+  const lifted = await runCli(['limits', 'lift', 'consumer', 'acme-app', '-c', configPath], { timeoutMs: SLOW_MS });
   assert.equal(lifted.code, 0, lifted.stderr);
   for (const n of nodes) assert.equal(await statusOf(`${n.url}/plain`, auth), 200);
-  const again = await runCli(['limits', 'lift', 'consumer', 'acme-app', '-c', configPath]);
+  const again = await runCli(['limits', 'lift', 'consumer', 'acme-app', '-c', configPath], { timeoutMs: SLOW_MS });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /not suspended/);
 });

@@ -55,7 +55,7 @@ test('a Redis restart mid-load follows each policy\'s fail mode, the gateway kee
     `
 limits:
   backend: redis
-  redis: { url: "redis://127.0.0.1:${port}", connectTimeoutMs: 300, commandTimeoutMs: 300 }
+  redis: { url: "redis://127.0.0.1:${port}", connectTimeoutMs: 1000, commandTimeoutMs: 3000 }
   policies:
     lenient: { key: [ip, route], rate: [{ limit: 100000, windowS: 60 }], failMode: open }
     strict: { key: [ip, route], rate: [{ limit: 100000, windowS: 60 }], failMode: closed }

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { suspensionKey } from '../layers/limits/cells.ts';
-import { openRedisClient, redactRedisUrl, RedisBackend } from '../layers/limits/redis-backend.ts';
+import type { RedisBackend } from '../layers/limits/redis-backend.ts';
 import { CliError } from './errors.ts';
 
 const DEFAULT_CONFIG = 'pinpoint.yaml';
@@ -27,6 +27,8 @@ async function withRedis<T>(config: Config, run: (backend: RedisBackend) => Prom
   if (config.limits.backend !== 'redis') {
     throw new CliError('This gateway uses limits.backend: memory: its suspensions live inside the gateway process. Restart the gateway to lift them.');
   }
+  // Loaded here, not at the top: the other commands should not load a Redis client.
+  const { openRedisClient, redactRedisUrl, RedisBackend } = await import('../layers/limits/redis-backend.ts');
   const r = config.limits.redis;
   const url = redactRedisUrl(r.url);
   let failure: string | undefined;

@@ -20,12 +20,10 @@ export class MemoryBackend implements LimitBackend {
   readonly kind = 'memory';
   private readonly counters = new Map<string, Entry>();
   private readonly suspended = new Map<string, SuspensionRecord>();
-  private readonly sweeper: NodeJS.Timeout;
+  /** Started by the first charge, so a backend that never counts (a config being checked) holds no timer. */
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly clock: () => number = Date.now) {
-    this.sweeper = setInterval(() => this.sweep(this.clock()), SWEEP_MS);
-    this.sweeper.unref();
-  }
+  constructor(private readonly clock: () => number = Date.now) {}
 
   check(now: number, cells: readonly Cell[], suspensionKeys: readonly string[], charge: boolean): CheckResult {
     for (let i = 0; i < suspensionKeys.length; i++) {
@@ -48,6 +46,10 @@ export class MemoryBackend implements LimitBackend {
       if (!outcomes[i].allowed) admitted = false;
     }
     if (admitted && charge) {
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweep(this.clock()), SWEEP_MS);
+        this.sweeper.unref();
+      }
       for (let i = 0; i < cells.length; i++) {
         const cell = cells[i];
         if (cell.kind === 'rate') this.counters.set(cell.key, { value: nexts[i], expires: nexts[i] });
@@ -80,6 +82,7 @@ export class MemoryBackend implements LimitBackend {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   private read(key: string, now: number): number | undefined {
