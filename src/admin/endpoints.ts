@@ -1,4 +1,5 @@
 import { parseLogsQuery } from './logs-query.ts';
+import { report } from './report.ts';
 import { redactConfig, redactUrlPassword } from './redact-config.ts';
 import { sendJson, sendProblem, sendText } from './reply.ts';
 import type { AdminRequest, Endpoint } from './types.ts';
@@ -84,6 +85,7 @@ export const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map<string, Endpoint
   ['/logs', logs],
   ['/metrics', metrics],
   ['/upstreams', upstreams],
+  ['/report', report],
 ]);
 
 export const WHY_PREFIX = '/why/';

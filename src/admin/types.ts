@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallAggregates } from '../calllog/aggregate.ts';
 import type { CallLogReader, CallLogStats } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ExplainTarget } from '../explain/explain.ts';
@@ -22,6 +23,8 @@ export interface AdminDeps {
   ready(): boolean;
   /** The credential store: enables /keys and /audit (src/admin/keys.ts). */
   keys?: CredentialStore;
+  /** Counting queries over the call log: enables GET /report (src/report). */
+  aggregates?: CallAggregates;
   /** What POST /explain decides with: the running pipeline, or a candidate config compiled with the gateway's stores. */
   explain?(candidate?: LoadedConfig): ExplainTarget;
 }

@@ -14,6 +14,7 @@ import { startCommand } from './start.ts';
 import { validateCommand } from './validate.ts';
 import { whyCommand } from './why.ts';
 import { bisectCommand } from './bisect.ts';
+import { reportCommand } from './report.ts';
 
 function buildProgram(): Command {
   return new Command('pinpoint')
@@ -27,6 +28,7 @@ function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(shadowCommand())
     .addCommand(bisectCommand())
+    .addCommand(reportCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())

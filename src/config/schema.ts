@@ -8,6 +8,7 @@ import * as csrfSchema from '../layers/csrf/schema.ts';
 import * as authzSchema from '../layers/authz/schema.ts';
 import * as limitsSchema from '../layers/limits/schema.ts';
 import * as shadowSchema from '../explain/schema.ts';
+import * as reportSchema from '../report/schema.ts';
 
 /**
  * The one source of truth for the config file. The TypeScript types, the defaults,
@@ -264,6 +265,7 @@ export const ConfigSchema = z.strictObject({
   ...authzSchema.topShape,
   ...limitsSchema.topShape,
   ...shadowSchema.topShape,
+  ...reportSchema.topShape,
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -13,6 +13,8 @@ import { openStore, type CredentialStore } from '../store/index.ts';
 import { createOwnerLookups } from '../layers/authz/index.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { Gateway } from './gateway.ts';
+import { CallAggregates } from '../calllog/aggregate.ts';
+import { startAlerting, describeAlertMessage } from '../report/alerting.ts';
 
 export interface StartOptions {
   configPath: string;
@@ -54,6 +56,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
 
   let admin: AdminServer | undefined;
   const reader = config.admin.enabled ? openCallLogReader(logFile) : undefined;
+  const aggregates = reader ? new CallAggregates(logFile) : undefined;
   if (reader) {
     admin = await startAdmin({
       host: config.admin.listen.host,
@@ -67,6 +70,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       ready: () => gateway.server.listening,
       keys: store,
       explain: (candidate) => gateway.explainTarget(candidate),
+      aggregates,
     }).catch(async (err: Error) => {
       // Leave nothing half-started behind: the caller gets the error and no open listener.
       await gateway.close();
@@ -74,10 +78,13 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       await store.close();
       await limits.close();
       reader.close();
+      aggregates?.close();
       throw err;
     });
   }
 
+  // Alert rules are evaluated in a worker thread, off the request path (src/report/alerting.ts).
+  const alerting = startAlerting(logFile, config.alerts, (m) => report(describeAlertMessage(m)));
   const watcher =
     opts.watch === false
       ? undefined
@@ -85,6 +92,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
           opts.configPath,
           (next) => {
             gateway.reload(next);
+            alerting.update(next.config.alerts);
             report(`config reloaded: revision ${next.revision}`);
           },
           (err) => report(`config reload refused, still serving revision ${gateway.loaded.revision}:\n${err.message}`),
@@ -100,12 +108,14 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
     store,
     async close() {
       watcher?.close();
+      await alerting.close();
       await gateway.close();
       await admin?.close();
       await callLog.close();
       await store.close();
       await limits.close();
       reader?.close();
+      aggregates?.close();
     },
   };
 }

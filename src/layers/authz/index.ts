@@ -87,9 +87,8 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
           if (!holdsAny(id.roles, granting)) (gaps ??= []).push({ permission: r.permission, granting: [...granting] });
           if (scoped && !scopesCover(id.scopes, r.covering)) (unscoped ??= []).push(r.permission);
         }
-        const required = reqs.map((r) => r.permission);
-        if (gaps) return deny.permissionMissing(deny.site(ctx, plan.routeIndex), id, required, gaps, roleSource(key), unscoped ?? []);
-        if (unscoped) return deny.scopeMissing(deny.site(ctx, plan.routeIndex), id, required, unscoped, isBearer(ctx, id, keyHeader) ? { realm } : undefined);
+        if (gaps) return deny.permissionMissing(deny.site(ctx, plan.routeIndex), id, permissions(reqs), gaps, roleSource(key), unscoped ?? []);
+        if (unscoped) return deny.scopeMissing(deny.site(ctx, plan.routeIndex), id, permissions(reqs), unscoped, isBearer(ctx, id, keyHeader) ? { realm } : undefined);
       }
 
       for (const c of plan.conditions) {
@@ -136,6 +135,10 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
     if (sameTenant && holdsAny(id.roles, mayAct)) return undefined; // a role that acts for the tenant's consumers
     return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed: shown(undefined, owner), is, actingRoles: [...mayAct], sameTenant });
   }
+}
+
+function permissions(reqs: readonly { permission: string }[]): string[] {
+  return reqs.map((r) => r.permission);
 }
 
 function holdsAny(held: readonly string[], granting: ReadonlySet<string>): boolean {

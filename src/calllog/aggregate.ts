@@ -1,0 +1,108 @@
+// Counting queries over the call log for reports and alerts (src/report): how many calls of a
+// kind in a time range, grouped by a column, in time buckets, and example request ids. A
+// read-only connection of its own, safe while a gateway writes the file (WAL). Every query
+// bounds `at`, so SQLite walks the calls_at index over the range only.
+import Database from 'better-sqlite3';
+
+export const DIMENSIONS = ['layer', 'code', 'route', 'consumer', 'tenant', 'client'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+const COLUMN: Record<Dimension, string> = {
+  layer: 'layer', code: 'code', route: 'route', consumer: 'consumer', tenant: 'tenant', client: 'client_ip',
+};
+
+/** Which calls count. `code` is exact, or a prefix ending in '.' ("authz."). */
+export interface CallFilter {
+  outcome?: 'allow' | 'deny' | 'error';
+  status?: number;
+  code?: string;
+  layer?: string;
+  route?: string;
+  method?: string;
+  consumer?: string;
+  tenant?: string;
+  client?: string;
+}
+
+export interface GroupCount {
+  key: string | null;
+  count: number;
+}
+
+function where(filter: CallFilter, from: number, to: number): { sql: string; args: Array<string | number> } {
+  const terms = ['at >= ?', 'at < ?'];
+  const args: Array<string | number> = [from, to];
+  const eq = (column: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    terms.push(`${column} = ?`);
+    args.push(value);
+  };
+  eq('outcome', filter.outcome);
+  eq('status', filter.status);
+  eq('layer', filter.layer);
+  eq('route', filter.route);
+  eq('method', filter.method?.toUpperCase());
+  eq('consumer', filter.consumer);
+  eq('tenant', filter.tenant);
+  eq('client_ip', filter.client);
+  if (filter.code !== undefined) {
+    if (filter.code.endsWith('.')) {
+      terms.push(`code LIKE ? ESCAPE '\\'`);
+      args.push(filter.code.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+    } else eq('code', filter.code);
+  }
+  return { sql: terms.join(' AND '), args };
+}
+
+export class CallAggregates {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  count(filter: CallFilter, from: number, to: number): number {
+    const w = where(filter, from, to);
+    return this.db.prepare(`SELECT COUNT(*) FROM calls WHERE ${w.sql}`).pluck().get(...w.args) as number;
+  }
+
+  /** Counts per value of a column, largest first. */
+  groups(dimension: Dimension, filter: CallFilter, from: number, to: number, limit = 1000): GroupCount[] {
+    const w = where(filter, from, to);
+    const column = COLUMN[dimension];
+    return this.db
+      .prepare(`SELECT ${column} AS key, COUNT(*) AS count FROM calls WHERE ${w.sql} GROUP BY ${column} ORDER BY count DESC, key LIMIT ?`)
+      .all(...w.args, limit) as GroupCount[];
+  }
+
+  /** Counts in `buckets` consecutive buckets of `bucketMs` from `from`; per value of a column when given. */
+  series(filter: CallFilter, from: number, bucketMs: number, buckets: number, dimension?: Dimension): Map<string | null, number[]> {
+    const w = where(filter, from, from + bucketMs * buckets);
+    const key = dimension ? COLUMN[dimension] : 'NULL';
+    const rows = this.db
+      .prepare(`SELECT ${key} AS key, (at - ?) / ? AS bucket, COUNT(*) AS count FROM calls WHERE ${w.sql} GROUP BY 1, 2`)
+      .all(from, bucketMs, ...w.args) as Array<{ key: string | null; bucket: number; count: number }>;
+    const out = new Map<string | null, number[]>();
+    for (const r of rows) {
+      let line = out.get(r.key);
+      if (!line) out.set(r.key, (line = new Array<number>(buckets).fill(0)));
+      const b = Math.min(buckets - 1, Math.max(0, Math.floor(r.bucket)));
+      line[b]! += r.count;
+    }
+    return out;
+  }
+
+  /** Request ids of matching calls, newest first. */
+  examples(filter: CallFilter, from: number, to: number, limit: number): string[] {
+    const w = where(filter, from, to);
+    return this.db
+      .prepare(`SELECT request_id FROM calls WHERE ${w.sql} ORDER BY at DESC, row_id DESC LIMIT ?`)
+      .pluck()
+      .all(...w.args, limit) as string[];
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
