@@ -10,9 +10,14 @@ export interface CellInfo {
   window?: WindowPlan;
   quota?: QuotaPlan;
   period?: Period;
-  /** The key the cell counted on, for the operator ("consumer=alice ip=10.0.0.1"). */
-  counted: string;
+  /** The values of the policy's key parts, in order (shown to the operator by countedOn). */
+  values: string[];
   cost: number;
+}
+
+/** The key a cell counted on, for the operator: "consumer=alice ip=10.0.0.1". */
+export function countedOn(info: CellInfo): string {
+  return info.policy.key.map((part, i) => `${part}=${info.values[i]}`).join(' ');
 }
 
 export interface RequestCells {
@@ -38,29 +43,30 @@ export function requestCells(plan: LimitsPlan, route: RoutePlan, ctx: EvalContex
     const suffix = parts.key;
     for (const w of limits.windows) {
       cells.push({ kind: 'rate', key: w.keyBase + suffix, limit: w.limit, windowMs: w.windowMs, cost: route.cost });
-      infos.push({ policy, window: w, counted: parts.shown, cost: route.cost });
+      infos.push({ policy, window: w, values: parts.values, cost: route.cost });
     }
     const q = limits.quota;
     if (q) {
       const period = q.clock.at(now);
       cells.push({ kind: 'quota', key: `${q.keyBase}${period.id}:${suffix}`, limit: q.limit, resetAt: period.end, cost: route.cost });
-      infos.push({ policy, quota: q, period, counted: parts.shown, cost: route.cost });
+      infos.push({ policy, quota: q, period, values: parts.values, cost: route.cost });
     }
   }
   return { cells, infos };
 }
 
-function keyParts(parts: readonly KeyPart[], ctx: EvalContext): { key: string; shown: string } | undefined {
+function keyParts(parts: readonly KeyPart[], ctx: EvalContext): { key: string; values: string[] } | undefined {
   let key = '';
-  let shown = '';
-  for (const part of parts) {
-    const v = partValue(part, ctx);
+  const values: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const v = partValue(parts[i], ctx);
     if (v === undefined) return undefined;
-    // Encoded so that no value can pose as two parts (a consumer named "a|b").
-    key += (key ? '|' : '') + encodeURIComponent(v);
-    shown += (shown ? ' ' : '') + `${part}=${v}`;
+    values.push(v);
+    // Encoded when needed so that no value can pose as two parts (a consumer named "a|b").
+    const safe = v.includes('|') || v.includes('%') ? encodeURIComponent(v) : v;
+    key = i === 0 ? safe : key + '|' + safe;
   }
-  return { key, shown };
+  return { key, values };
 }
 
 function partValue(part: KeyPart, ctx: EvalContext): string | undefined {

@@ -1,6 +1,6 @@
 import type { Denial, Evidence } from '../../decision/types.ts';
 import type { CellOutcome, SuspensionRecord } from './backend.ts';
-import type { CellInfo, SuspendedWho } from './cells.ts';
+import { countedOn, type CellInfo, type SuspendedWho } from './cells.ts';
 import type { LimitsPlan } from './compile.ts';
 import { limitHeaders, seconds } from './headers.ts';
 
@@ -27,7 +27,7 @@ export function exceededDenial(plan: LimitsPlan, infos: readonly CellInfo[], out
   const retryAfterS = Math.max(1, seconds(waitMs));
   const freesAt = new Date(now + retryAfterS * 1000).toISOString();
   const evidence: Evidence[] = violated.map((i) => ({
-    where: `limits:${infos[i].policy.name} (${infos[i].counted})`,
+    where: `limits:${infos[i].policy.name} (${countedOn(infos[i])})`,
     expected: `at most ${windowText(infos[i])}`,
     observed: `${outcomes[i].used} of ${infos[i].window?.limit ?? infos[i].quota!.limit} used, this request costs ${infos[i].cost}; frees in ${(outcomes[i].retryAfterMs / 1000).toFixed(3)} s (${new Date(now + outcomes[i].retryAfterMs).toISOString()})`,
   }));
@@ -38,7 +38,7 @@ export function exceededDenial(plan: LimitsPlan, infos: readonly CellInfo[], out
     code: isQuota ? 'limits.quota_exhausted' : 'limits.rate_exceeded',
     ruleId: ruleId(lead),
     ruleName: lead.policy.name,
-    detail: `${isQuota ? 'Quota used up' : 'Rate limit exceeded'}: ${violated.map((i) => `${infos[i].policy.name} allows ${windowText(infos[i])} for ${infos[i].counted} (${outcomes[i].used} used)`).join('; ')}. Admitted again at ${freesAt}.`,
+    detail: `${isQuota ? 'Quota used up' : 'Rate limit exceeded'}: ${violated.map((i) => `${infos[i].policy.name} allows ${windowText(infos[i])} for ${countedOn(infos[i])} (${outcomes[i].used} used)`).join('; ')}. Admitted again at ${freesAt}.`,
     hint: isQuota
       ? `The quota of policy ${lead.policy.name} (${windowText(lead)}) is used up until ${freesAt}; retry after ${retryAfterS} s.`
       : `Too many requests for policy ${names.join(', ')}; retry after ${retryAfterS} s.`,

@@ -39,15 +39,18 @@ export function limitsLayer(config: Config, deps?: LimitsDeps): Layer | undefine
       const { cells, infos } = routePlan ? requestCells(plan, routePlan, ctx, now) : { cells: [], infos: [] };
       if (cells.length === 0 && susp.keys.length === 0) return undefined;
       const charge = !ctx.dryRun;
-      const failed = (err: unknown) => failMode(infos, err);
       let checked: CheckResult | Promise<CheckResult>;
       try {
         checked = backend.check(now, cells, susp.keys, charge);
       } catch (err) {
-        return failed(err);
+        return failMode(infos, err);
       }
-      const decide = (r: CheckResult) => decision(plan, backend, ctx, r, infos, susp, now, charge, report);
-      return checked instanceof Promise ? checked.then(decide, failed) : decide(checked);
+      // No closures on the synchronous (memory) path: this runs on every limited request.
+      if (!(checked instanceof Promise)) return decision(plan, backend, ctx, checked, infos, susp, now, charge, report);
+      return checked.then(
+        (r) => decision(plan, backend, ctx, r, infos, susp, now, charge, report),
+        (err: unknown) => failMode(infos, err),
+      );
     },
   };
 }
