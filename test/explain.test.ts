@@ -132,3 +132,15 @@ test('a revoked key: explain proves that a valid credential of the same consumer
   assert.match(fix!.action, /valid credential of bob/);
   assert.equal(JSON.stringify(r).includes(k.key), false, 'the key never appears in the report');
 });
+
+test('IP lists: explain proves the operator\'s change on a copy of the config (drop the deny entry, add to the allow list)', async () => {
+  const { config: cfg } = loadConfigText(YAML.replace('routes:\n', 'ip: { deny: ["203.0.113.0/24", "198.51.100.7"] }\nroutes:\n').replace('  - { id: status, service: orders, paths: [/status], methods: [GET] }', '  - { id: status, service: orders, paths: [/status], methods: [GET], ip: { allow: ["192.0.2.0/24"] } }'), 'ip.yaml');
+  const deps: PipelineDeps = { authn: { keys: store, passwords: store } };
+  const t: ExplainTarget = { config: cfg, revision: 'r', pipeline: compilePipeline(cfg, deps), compile: (c) => compilePipeline(c, deps) };
+  const denied = await explain(t, describeParsed(req('GET', '/status'), { peer: '198.51.100.7' }));
+  assert.equal(denied.decision.code, 'ip.address_denied');
+  assert.deepEqual(denied.fixes.filter((f) => f.proved).map((f) => [f.who, f.action]), [['operator', 'Remove entry 1 of ip.deny.']]);
+  const outside = await explain(t, describeParsed(req('GET', '/status'), { peer: '10.1.2.3' }));
+  assert.equal(outside.decision.code, 'ip.address_not_allowed');
+  assert.deepEqual(outside.fixes.filter((f) => f.proved).map((f) => f.action), ['Add 10.1.2.3 to routes[1].ip.allow.']);
+});

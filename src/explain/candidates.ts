@@ -104,6 +104,51 @@ const PROPOSERS: Record<string, Proposer> = {
   },
 };
 
+/**
+ * IP lists: the rule id is the list's config path (`ip.deny[0]`, `routes[2].ip.allow`), so the
+ * operator's change (drop the deny entry, add the address to the allow list) is made on a copy
+ * of the config and tried.
+ */
+PROPOSERS.ip = (c) => {
+  const d = c.trial.decision;
+  const rule = d.rule?.id ?? '';
+  const deny = /^(.*)\.deny\[(\d+)\]$/.exec(rule);
+  if (deny) {
+    const path = [...configPath(deny[1]), 'deny'];
+    const index = Number(deny[2]);
+    return [{ who: 'operator', action: `Remove entry ${index} of ${deny[1]}.deny.`, config: (cfg) => updateAt(cfg, path, (list) => (list as unknown[]).filter((_, i) => i !== index)) }];
+  }
+  const allow = /^(.*)\.allow$/.exec(rule);
+  const address = c.trial.ctx.req.clientIp;
+  if (allow && address) {
+    const path = [...configPath(allow[1]), 'allow'];
+    return [{ who: 'operator', action: `Add ${address} to ${allow[1]}.allow.`, config: (cfg) => updateAt(cfg, path, (list) => [...((list as string[] | undefined) ?? []), address]) }];
+  }
+  return [];
+};
+
+/** `routes[2].ip` → ['routes', 2, 'ip']. */
+function configPath(text: string): (string | number)[] {
+  return text.split('.').flatMap((part) => {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const idx = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...idx];
+  });
+}
+
+/** A copy of the config with the value at `path` replaced (every object on the way copied). */
+function updateAt(cfg: Config, path: (string | number)[], change: (v: unknown) => unknown): Config {
+  const step = (node: unknown, i: number): unknown => {
+    if (i === path.length) return change(node);
+    const key = path[i];
+    if (Array.isArray(node)) return node.map((x, j) => (j === key ? step(x, i + 1) : x));
+    const obj = (node ?? {}) as Record<string, unknown>;
+    return { ...obj, [key]: step(obj[key as string], i + 1) };
+  };
+  return step(cfg, 0) as Config;
+}
+
 export function proposals(c: DenialCase): Candidate[] {
   const layer = c.trial.decision.layer;
   return layer && PROPOSERS[layer] ? PROPOSERS[layer](c) : [];
