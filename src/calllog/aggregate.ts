@@ -102,6 +102,29 @@ export class CallAggregates {
       .all(...w.args, limit) as string[];
   }
 
+  /** Allowed calls per credential label (`pk_AbCd…`), route and method: what each credential was used for. */
+  credentialUse(from: number, to: number): Array<{ credential: string; route: string; method: string; count: number }> {
+    return this.db
+      .prepare(
+        `SELECT json_extract(decision, '$.credential') AS credential, route, method, COUNT(*) AS count FROM calls
+         WHERE at >= ? AND at < ? AND outcome = 'allow' AND route IS NOT NULL GROUP BY 1, 2, 3 HAVING credential IS NOT NULL`,
+      )
+      .all(from, to) as Array<{ credential: string; route: string; method: string; count: number }>;
+  }
+
+  /** Decisions with this code per rule id. */
+  ruleHits(code: string, from: number, to: number): Map<string, number> {
+    const rows = this.db
+      .prepare(`SELECT json_extract(decision, '$.rule.id') AS rule, COUNT(*) AS count FROM calls WHERE code = ? AND at >= ? AND at < ? GROUP BY 1`)
+      .all(code, from, to) as Array<{ rule: string | null; count: number }>;
+    return new Map(rows.filter((r) => r.rule !== null).map((r) => [r.rule!, r.count]));
+  }
+
+  /** The time of the oldest call in the log, if any: how far back usage can be judged. */
+  oldest(): number | undefined {
+    return (this.db.prepare('SELECT MIN(at) FROM calls').pluck().get() as number | null) ?? undefined;
+  }
+
   close(): void {
     this.db.close();
   }

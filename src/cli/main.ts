@@ -15,6 +15,7 @@ import { validateCommand } from './validate.ts';
 import { whyCommand } from './why.ts';
 import { bisectCommand } from './bisect.ts';
 import { reportCommand } from './report.ts';
+import { auditCommand } from './audit.ts';
 
 function buildProgram(): Command {
   return new Command('pinpoint')
@@ -29,6 +30,7 @@ function buildProgram(): Command {
     .addCommand(shadowCommand())
     .addCommand(bisectCommand())
     .addCommand(reportCommand())
+    .addCommand(auditCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())
