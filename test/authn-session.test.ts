@@ -71,15 +71,18 @@ async function logged(res: Response) {
 async function session(): Promise<string> {
   const res = await login({ username: 'alice', password: 'alice password 1' });
   assert.equal(res.status, 200);
-  return res.headers.get('set-cookie')!.split(';')[0];
+  return res.headers.getSetCookie()[0].split(';')[0];
 }
 
 test('login sets a signed HttpOnly SameSite=Lax cookie; the session route accepts it and names the consumer', async () => {
   const res = await login({ username: 'alice', password: 'alice password 1' });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'no-store');
-  const setCookie = res.headers.get('set-cookie')!;
+  const [setCookie, csrfCookie] = res.headers.getSetCookie();
   assert.match(setCookie, /^shop_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/, 'no Secure: secure is false in this config');
+  // The page gets its CSRF token with the session: a readable cookie and the same value in a header.
+  const token = res.headers.get('x-csrf-token')!;
+  assert.match(csrfCookie, new RegExp(`^pp_csrf=${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; Path=/; SameSite=Strict; Max-Age=\\d+$`));
   assert.equal(((await res.json()) as { consumer: string }).consumer, 'alice');
   const loggedIn = (await logged(res)).decision;
   assert.equal(loggedIn.credential, 'login:alice');

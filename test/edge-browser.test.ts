@@ -142,13 +142,14 @@ function browserFetch(page: Page, url: string, init: { method?: string; headers?
   );
 }
 
-test('the same-origin app logs in, gets its CSRF token, and its POST with the token passes', async () => {
+test('the same-origin app logs in, gets its CSRF token with the session, and its POST with the token passes', async () => {
   const page = await open(`${gateway}/app`);
   assert.equal(await page.textContent('#app'), 'shop app');
   const result = await page.evaluate(async () => {
     const login = await fetch('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice password 1' }) });
     const first = await fetch('/api/cart');
-    const header = first.headers.get('x-csrf-token');
+    // The token comes with the session, in a readable cookie and the X-CSRF-Token header of the login answer.
+    const header = login.headers.get('x-csrf-token');
     const cookie = document.cookie.split('; ').find((c) => c.startsWith('pp_csrf='))?.slice('pp_csrf='.length);
     const withToken = await fetch('/api/cart', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': cookie ?? '' }, body: '{"item":1}' });
     const withoutToken = await fetch('/api/cart', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":2}' });

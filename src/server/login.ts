@@ -10,7 +10,7 @@ export function answerLogin(res: ServerResponse, login: LoginService, decision: 
   const issued = decision.consumer === undefined ? undefined : login.issue(decision.consumer);
   if (!issued) return false;
   const json = JSON.stringify({ consumer: decision.consumer, expiresAt: new Date(issued.expiresAt * 1000).toISOString() });
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'set-cookie': issued.setCookie, 'content-length': Buffer.byteLength(json) });
+  res.writeHead(200, { ...issued.headers, 'content-type': 'application/json', 'cache-control': 'no-store', 'set-cookie': issued.setCookie, 'content-length': Buffer.byteLength(json) });
   res.end(json);
   return true;
 }

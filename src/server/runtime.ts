@@ -29,7 +29,7 @@ export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS
   const pipeline = deps === NO_DEPS ? loaded.pipeline : compilePipeline(loaded.config, deps);
   const config = loaded.config;
   const sessions = sessionSettings(config, deps.authn.env ?? process.env);
-  const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined });
+  const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined }, deps.authn.env ?? process.env);
   const shadow = loaded.shadow && { pipeline: deps === NO_DEPS ? loaded.shadow.pipeline : compilePipeline(loaded.shadow.config, deps), revision: loaded.shadow.revision };
   return { loaded, pipeline, shadow, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
 }

@@ -6,10 +6,13 @@ import { MissingSecretError } from '../introspection/index.ts';
 import { withTried, type PasswordIndex, type VerifyResult } from '../types.ts';
 import { signSession } from './cookie.ts';
 import type { SessionSettings } from './verify.ts';
+import { csrfIssuer, loginCsrfHeaders } from '../../csrf/token.ts';
 
 export interface LoginSuccess {
-  /** The Set-Cookie header value. */
-  setCookie: string;
+  /** The Set-Cookie header values: the session cookie, and the CSRF token cookie that goes with it. */
+  setCookie: string[];
+  /** Other response headers (the CSRF token, for the page to read). */
+  headers: Record<string, string>;
   expiresAt: number;
 }
 
@@ -30,8 +33,9 @@ export function sessionSettings(config: Config, env: NodeJS.ProcessEnv): Session
   return { key: Buffer.from(secret, 'utf8'), cookie: c.cookie, loginPath: c.loginPath, realm: config.authn.realm };
 }
 
-export function loginService(config: Config, s: SessionSettings, passwords: PasswordIndex): LoginService {
+export function loginService(config: Config, s: SessionSettings, passwords: PasswordIndex, env: NodeJS.ProcessEnv): LoginService {
   const c = config.authn.sessions!;
+  const csrf = csrfIssuer(config, env);
   const attributes = `Path=/; HttpOnly; SameSite=${c.sameSite}${c.secure ? '; Secure' : ''}; Max-Age=${c.ttlS}`;
   return {
     issue(consumer) {
@@ -39,7 +43,11 @@ export function loginService(config: Config, s: SessionSettings, passwords: Pass
       if (!record) return undefined;
       const expiresAt = Math.floor(Date.now() / 1000) + c.ttlS;
       const value = signSession(s.key, { consumer, expiresAt, passwordStamp: record.updatedAt });
-      return { setCookie: `${c.cookie}=${value}; ${attributes}`, expiresAt };
+      const session = `${c.cookie}=${value}; ${attributes}`;
+      if (!csrf) return { setCookie: [session], headers: {}, expiresAt };
+      // The page gets its CSRF token with its session (src/layers/csrf checks it on unsafe methods).
+      const token = loginCsrfHeaders(csrf, session, expiresAt);
+      return { setCookie: [session, token.setCookie], headers: { [token.header[0]]: token.header[1] }, expiresAt };
     },
   };
 }
