@@ -154,3 +154,26 @@ for (const [name, backend] of [
     });
   });
 }
+
+test('redis backend: one round trip per check, a single EVALSHA (the reads and writes run inside the script)', async () => {
+  const p = `pinpoint-test:${randomUUID()}:`;
+  prefixes.push(p);
+  const cells = [rate(p + 'a', 100, 1), rate(p + 'b', 1000, 3600), quota(p + 'q', 100, T0 + 3600_000)];
+  await redis.check(T0, cells, [p + 'suspended:consumer:x'], true); // loads the script if this Redis has not seen it
+  const watcher = new Redis(REDIS_URL);
+  const monitor = await watcher.monitor();
+  const seen: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (args.some((a) => a.startsWith(p))) seen.push(`${source.startsWith('lua') ? 'lua ' : ''}${args[0].toLowerCase()}`);
+  });
+  try {
+    for (let i = 0; i < 5; i++) await redis.check(T0 + i, cells, [p + 'suspended:consumer:x'], true);
+    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    monitor.disconnect();
+    watcher.disconnect();
+  }
+  const topLevel = seen.filter((s) => !s.startsWith('lua '));
+  assert.deepEqual(topLevel, ['evalsha', 'evalsha', 'evalsha', 'evalsha', 'evalsha']);
+  assert.ok(seen.some((s) => s === 'lua get'), 'the reads happen inside the script');
+});
