@@ -194,3 +194,38 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+test('a policy whose key needs a part the request lacks (a token without a tenant) does not apply; the others still count', async () => {
+  const { config } = loadConfigText(
+    `
+tenants: { acme: {} }
+consumers: { acme-app: { tenant: acme } }
+services: { api: { upstreams: [{ url: "http://127.0.0.1:9" }] } }
+limits:
+  policies:
+    per-tenant: { key: [tenant], rate: [{ limit: 1, windowS: 60 }] }
+    per-consumer: { key: [consumer], rate: [{ limit: 2, windowS: 60 }] }
+routes:
+  - { id: t, service: api, paths: [/t], authn: [apiKey], limits: [per-tenant, per-consumer] }
+`,
+    't.yaml',
+  );
+  const own = createLimitsDeps({ report: () => {} });
+  try {
+    const layer = (await import('../src/layers/limits/index.ts')).limitsLayer(config, own)!;
+    const ctx = (): EvalContext => ({
+      req: req('/t'),
+      audience: 'caller',
+      route: { id: 't' } as EvalContext['route'],
+      identity: { consumer: 'jwt:someone', credential: 'sub:someone', via: 'jwt:main', scopes: [], roles: [] },
+    });
+    const first = ctx();
+    assert.equal(layer.evaluate(first), undefined);
+    assert.equal(first.responseHeaders?.['ratelimit-policy'], '"per-consumer:60s";q=2;w=60');
+    assert.equal(layer.evaluate(ctx()), undefined);
+    const third = layer.evaluate(ctx()) as { code: string };
+    assert.equal(third.code, 'limits.rate_exceeded');
+  } finally {
+    await own.close();
+  }
+});
