@@ -84,6 +84,9 @@ test('replay: a candidate that makes bob a viewer would newly deny his two POSTs
   assert.deepEqual(report.groups.map((g: { change: string; code: string; count: number; consumers: string[] }) => [g.change, g.code, g.count, g.consumers]), [['newly_denied', 'authz.permission_missing', 2, ['bob']]]);
   const text = await runCli(['replay', '-c', candidate, '--db', running.logFile, '--since', '1h'], { timeoutMs: 20000 });
   assert.match(text.stdout, /would newly deny 2 requests from 1 tenant/);
+  const withBaseline = JSON.parse((await runCli(['replay', '-c', candidate, '--baseline', configPath, '--since', '1h', '--json'], { timeoutMs: 20000 })).stdout);
+  assert.deepEqual(withBaseline.changed.map((c: { requestId: string }) => c.requestId).sort(), [ids.bobPost, ids.bobPost2].sort(), 'against a baseline re-decision, the same two change');
+  assert.match(withBaseline.caveats[0], /both configs re-decided/);
   const same = await runCli(['replay', '-c', configPath, '--since', '1h', '--json'], { timeoutMs: 20000 });
   assert.equal(JSON.parse(same.stdout).changed.length, 0, 'the live config re-decides every logged request the same way');
 });

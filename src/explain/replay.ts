@@ -48,7 +48,7 @@ const EXAMPLES = 3;
  * and reports the decisions that would change. Logged requests carry no body and no secrets:
  * each is re-decided as its recorded consumer (see from-log.ts); the caveats say so.
  */
-export async function replay(reader: CallLogReader, target: ExplainTarget, opts: { since: number; max?: number; keys?: KeyIndex }): Promise<ReplayReport> {
+export async function replay(reader: CallLogReader, target: ExplainTarget, opts: { since: number; max?: number; keys?: KeyIndex; baseline?: ExplainTarget }): Promise<ReplayReport> {
   const max = opts.max ?? 100_000;
   const scopesOf = opts.keys ? scopesFromStore(opts.keys) : undefined;
   const report: ReplayReport = { since: opts.since, replayed: 0, skipped: 0, unchanged: 0, changed: [], groups: [], tenantsNewlyDenied: 0, caveats: [] };
@@ -67,7 +67,10 @@ export async function replay(reader: CallLogReader, target: ExplainTarget, opts:
       const desc = describeParsed(logged.request, { peer: call.clientIp || '127.0.0.1' });
       const { decision } = await dryRun(target.pipeline, target.revision, desc, logged.assume);
       report.replayed++;
-      const before = { outcome: call.decision.outcome, code: call.decision.code };
+      // With a baseline (the config in force), both sides are re-decided from the same logged
+      // description, so what the log cannot hold (bodies, secrets) changes neither side.
+      const base = opts.baseline ? (await dryRun(opts.baseline.pipeline, opts.baseline.revision, desc, logged.assume)).decision : call.decision;
+      const before = { outcome: base.outcome, code: base.code };
       const after = { outcome: decision.outcome, code: decision.code };
       if (before.outcome === after.outcome && before.code === after.code) {
         report.unchanged++;
@@ -79,8 +82,10 @@ export async function replay(reader: CallLogReader, target: ExplainTarget, opts:
   }
   report.groups = groupChanges(report.changed);
   report.tenantsNewlyDenied = new Set(report.changed.filter((c) => c.after.outcome === 'deny' && c.before.outcome === 'allow').map((c) => c.tenant ?? '(none)')).size;
-  report.caveats = [
-    'bodies are not logged: layers that read the body decide on an empty one',
+  report.caveats = opts.baseline
+    ? ['both configs re-decided each logged request from what the log holds (no body, credentials redacted, each request taken to come from its recorded consumer), so only the difference between the configs shows', 'limits are read, not charged']
+    : [
+    'without --baseline, the candidate is compared with the logged decisions: bodies are not logged, so layers that read the body decide on an empty one',
     'credentials are redacted in the log: each request is re-decided as its recorded consumer, with its key\'s current scopes where the store has the key',
     'limits are read, not charged: the counters are those of now, not of the time of the request',
   ];
