@@ -144,3 +144,16 @@ test('IP lists: explain proves the operator\'s change on a copy of the config (d
   assert.equal(outside.decision.code, 'ip.address_not_allowed');
   assert.deepEqual(outside.fixes.filter((f) => f.proved).map((f) => f.action), ['Add 10.1.2.3 to routes[1].ip.allow.']);
 });
+
+test('WAF: explain proves which body field triggers the block and the operator\'s exclusion', async () => {
+  const { config: cfg } = loadConfigText(YAML.replace('  - { id: status, service: orders, paths: [/status], methods: [GET] }', '  - { id: status, service: orders, paths: [/status], methods: [GET, POST], waf: { paranoia: 1 } }'), 'waf.yaml');
+  const deps: PipelineDeps = { authn: { keys: store, passwords: store } };
+  const t: ExplainTarget = { config: cfg, revision: 'r', pipeline: compilePipeline(cfg, deps), compile: (c) => compilePipeline(c, deps) };
+  const r = await explain(t, describeParsed(req('POST', '/status', [['Content-Type', 'application/json']], `{"item":"book","note":"leave at door' OR '1'='1"}`)));
+  assert.equal(r.decision.code, 'waf.blocked');
+  const proved = r.fixes.filter((f) => f.proved);
+  assert.deepEqual(proved.map((f) => f.who), ['client', 'operator']);
+  assert.match(proved[0].action, /from body\.note: without it the request is not blocked/);
+  assert.match(proved[1].action, /waf\.exclusions \+= \{ rule: sqli-\d+, field: "body\.note" \}/);
+  assert.ok(proved.every((f) => f.after?.outcome === 'allow'));
+});
