@@ -1,12 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import * as formats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type * as formats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import type { RouteConfig } from '../../config/schema.ts';
 
-// ajv-formats is CommonJS (exports.default = plugin): under NodeNext its function is `default` of the default.
-const addFormats = formats.default.default;
+/**
+ * ajv and ajv-formats take a quarter of a second to import: they are loaded when a config first
+ * has a schema, not by every process that imports the pipeline (the CLI, configs without schemas).
+ */
+function loadAjv(): { Ajv: typeof AjvClass; addFormats: typeof formats.default.default } {
+  const require = createRequire(import.meta.url);
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  // ajv-formats is CommonJS (exports.default = plugin).
+  const addFormats = (require('ajv-formats') as { default: typeof formats.default.default }).default;
+  return { Ajv, addFormats };
+}
 
 /** One failing field of a body: its JSON pointer (RFC 6901) and what is wrong with it. */
 export interface FieldError {
@@ -43,12 +53,20 @@ const MAX_ERRORS = 20;
 export function validatorFactory() {
   // Inline schemas are strict (a misspelt keyword is an error at load); OpenAPI documents carry
   // keywords of their own (example, xml, discriminator, nullable), so theirs are not.
-  const strict = addFormats(new Ajv({ allErrors: true, strict: true }));
-  const loose = addFormats(new Ajv({ allErrors: true, strict: false }));
+  let ajv: { strict: AjvClass; loose: AjvClass } | undefined;
+  const instances = () => {
+    if (!ajv) {
+      const { Ajv, addFormats } = loadAjv();
+      ajv = { strict: addFormats(new Ajv({ allErrors: true, strict: true })), loose: addFormats(new Ajv({ allErrors: true, strict: false })) };
+    }
+    return ajv;
+  };
   const documents = new Map<string, Record<string, unknown>>();
 
   return (route: RouteConfig, index: number): BodyValidator | undefined => {
     const b = route.body;
+    if (!b?.schema && !b?.openapi) return undefined;
+    const { strict, loose } = instances();
     if (b?.schema) {
       const at = ['routes', index, 'body', 'schema'];
       let fn: ValidateFunction;
