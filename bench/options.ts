@@ -1,7 +1,7 @@
 // Command-line flags, with environment variables as defaults (BENCH_DURATION, ...).
 import { parseArgs } from 'node:util';
 
-export const TARGETS = ['gateway', 'gateway-apikey', 'gateway-jwt', 'gateway-authz', 'gateway-ratelimit', 'gateway-ratelimit-redis', 'fastify', 'nginx', 'direct'] as const;
+export const TARGETS = ['gateway', 'gateway-apikey', 'gateway-jwt', 'gateway-authz', 'gateway-ratelimit', 'gateway-ratelimit-redis', 'gateway-edge', 'fastify', 'nginx', 'direct'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export interface BenchOptions {
@@ -35,7 +35,8 @@ targets: gateway = Pinpoint (route + method layers, call log on); gateway-apikey
 authn: [apiKey] (X-API-Key); gateway-jwt = the same route with authn: [jwt:bench] (one bearer JWT, cached
 verification); gateway-authz = the API key route with authorization (role, scope and ownership
 from a path parameter: the route is /:account, the consumer is named orders); gateway-ratelimit / gateway-ratelimit-redis = the same route with a rate limit on the memory
-backend / the local Redis (127.0.0.1:6379), set so high that nothing is refused; fastify = @fastify/http-proxy; nginx = nginx proxy_pass (only when nginx is on PATH);
+backend / the local Redis (127.0.0.1:6379), set so high that nothing is refused; gateway-edge = the plain route with
+edge protection: an IP deny list, CORS, and the body read, checked as well-formed JSON and validated against a JSON Schema; fastify = @fastify/http-proxy; nginx = nginx proxy_pass (only when nginx is on PATH);
 direct = the upstream itself (reference).
 `;
 

@@ -12,6 +12,7 @@ export const LABELS: Record<TargetName, string> = {
   'gateway-authz': 'pinpoint, authz (vs API key route)',
   'gateway-ratelimit': 'pinpoint, rate-limited (memory)',
   'gateway-ratelimit-redis': 'pinpoint, rate-limited (Redis)',
+  'gateway-edge': 'pinpoint, edge (IP, CORS, JSON Schema)',
   fastify: '@fastify/http-proxy',
   nginx: 'nginx (1 worker)',
   direct: 'upstream, direct',

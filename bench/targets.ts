@@ -71,6 +71,11 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
       const key = await createBenchKey(join(dir, STORE_FILE), AUTHZ_CONSUMER);
       return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id', headers: { 'x-api-key': key } };
     }
+    case 'gateway-edge': {
+      const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, { edge: true });
+      // Vary: Origin is added by the cors layer: the request went through the edge layers.
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'vary' };
+    }
     case 'fastify':
       return { name, child: await startNodeServer('fastify', 'fastify-proxy.ts', [ctx.upstream.url], profiling(ctx, name)) };
     case 'nginx':
@@ -118,6 +123,8 @@ interface Protection {
   authz?: boolean;
   /** A rate limit per client address on the route, on this backend (Redis: the local one on 6379). */
   limits?: { backend: 'memory' | 'redis'; keyPrefix: string };
+  /** Edge protection: an IP deny list, CORS, and the body read, checked as JSON and validated against a schema. */
+  edge?: boolean;
 }
 
 /**
@@ -156,7 +163,7 @@ admin:
   enabled: false
 log:
   file: calls.db
-${identity}${issuer}${p.limits ? limitsSection(p.limits) : ''}services:
+${identity}${issuer}${p.limits ? limitsSection(p.limits) : ''}${p.edge ? EDGE_TOP : ''}services:
   orders:
     upstreams:
       - url: ${upstreamUrl}
@@ -165,10 +172,30 @@ routes:
     service: orders
     paths: [${p.authz ? '/:account' : PATH}]
     methods: [POST]
-${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.authz ? '    authz: { require: [orders:write], owner: { param: account } }\n' : ''}${p.limits ? '    limits: [bench]\n' : ''}`,
+${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.authz ? '    authz: { require: [orders:write], owner: { param: account } }\n' : ''}${p.limits ? '    limits: [bench]\n' : ''}${p.edge ? EDGE_ROUTE : ''}`,
   );
   return file;
 }
+
+const EDGE_TOP = `ip:
+  deny: [192.0.2.0/24, 198.51.100.0/24, "2001:db8:bad::/48"]
+cors:
+  origins: ["https://app.example.com"]
+  headers: [content-type]
+`;
+
+/** The workload's order body (bench/workload.ts), described as a JSON Schema. */
+const EDGE_ROUTE = `    body:
+      accept: [application/json]
+      schema:
+        type: object
+        required: [customer, currency, items]
+        properties:
+          customer: { type: string, pattern: "^cus_" }
+          currency: { type: string, enum: [EUR, USD] }
+          items: { type: array, minItems: 1, items: { type: object, required: [sku, qty], properties: { sku: { type: string }, qty: { type: integer, minimum: 1 }, price: { type: integer } } } }
+          shipping: { type: object }
+`;
 
 function limitsSection(l: { backend: 'memory' | 'redis'; keyPrefix: string }): string {
   return `limits:
