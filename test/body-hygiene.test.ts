@@ -65,7 +65,7 @@ routes:
             items: { type: object, required: [qty], properties: { qty: { type: integer, minimum: 1 } } }
   - { id: text, service: s, paths: [/text], body: { accept: ["text/*", application/json] } }
   - { id: upload, service: s, paths: [/upload], body: { accept: [multipart/form-data], maxBytes: 4096 } }
-  - { id: api, service: s, paths: [/api/orders], methods: [POST], body: { openapi: { file: "${openapiFile}", operation: createOrder } } }
+  - { id: api, service: s, paths: [/api/orders], methods: [POST], body: { openapi: { file: "${openapiFile}", operation: createOrder } }, cors: { origins: ["https://app.example"], headers: [content-type] } }
   - { id: free, service: s, paths: [/free] }
 `);
 });
@@ -178,6 +178,9 @@ test('an OpenAPI operation: its request body schema with $refs, nullable, requir
   assert.deepEqual(empty.errors, [{ pointer: '', message: 'a request body is required' }]);
   // The operation's content types are what the route accepts.
   assert.equal((await send('/api/orders', 'sku=ABC-1', 'application/x-www-form-urlencoded')).status, 415);
+  // A CORS preflight has no body and is not the operation: the required body is not asked of it.
+  const preflight = await fetch(gw.url + '/api/orders', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  assert.equal(preflight.status, 204);
 });
 
 test('multipart: a readable body passes; no boundary or a cut-off body is body.multipart_invalid; the limit holds', async () => {

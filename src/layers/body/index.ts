@@ -106,7 +106,8 @@ function inspect(ctx: EvalContext, bytes: Buffer, routeId: string, plan: BodyPla
   if (parse) ctx.body = body;
   const v = plan.validator;
   if (bytes.length === 0) {
-    return v?.required ? schemaInvalid(routeId, v.source, [{ pointer: '', message: 'a request body is required' }], undefined) : undefined;
+    const required = v?.required && (v.method === undefined || v.method === ctx.req.method);
+    return required ? schemaInvalid(routeId, v!.source, [{ pointer: '', message: 'a request body is required' }], undefined) : undefined;
   }
   const type = body.mediaType;
   // Invalid UTF-8 parses (as U+FFFD) yet is not JSON: the upstream may decode it otherwise.

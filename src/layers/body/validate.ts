@@ -32,8 +32,10 @@ export interface BodyValidator {
   covers(mediaType: string): boolean;
   /** The content types the schema is for: the route accepts these when it lists none itself. */
   types: string[];
-  /** An empty body is refused (OpenAPI requestBody.required). */
+  /** An empty body is refused (OpenAPI requestBody.required)... */
   required: boolean;
+  /** ...on requests of this method (the operation's), not on others the route serves (nor preflights). */
+  method?: string;
   validate(mediaType: string, value: unknown): FieldError[];
 }
 
@@ -104,6 +106,7 @@ export function validatorFactory() {
         types: Object.keys(body?.content ?? {}).map((t) => t.toLowerCase()),
         covers: (t) => byType.has(t),
         required: body?.required === true,
+        method: op.method.toUpperCase(),
         validate: (t, v) => errorsOf(byType.get(t)!, v),
       };
     }

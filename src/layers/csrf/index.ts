@@ -23,7 +23,7 @@ interface Settings {
   issuer: CsrfIssuer;
   sessionCookie: string;
   trusted: ReadonlySet<string>;
-  formField: string;
+  formField: string | null;
   trustedProxies: boolean;
 }
 
@@ -50,8 +50,8 @@ export function csrfLayer(config: Config, deps: CsrfDeps = {}): Layer | undefine
   const header = config.csrf.header.toLowerCase();
   return {
     name: 'csrf',
-    // The token may come in a form field: then the body layer reads form bodies on these routes.
-    needsBody: (route) => routes.has(route.id),
+    // The token may come in a form field: then the body layer reads the bodies of these routes.
+    needsBody: (route) => s.formField !== null && routes.has(route.id),
     evaluate(ctx: EvalContext): LayerResult {
       if (!ctx.route) return SKIP;
       if (!routes.has(ctx.route.id)) return undefined;
@@ -76,7 +76,7 @@ export function csrfLayer(config: Config, deps: CsrfDeps = {}): Layer | undefine
       if (where) return where;
       if (tokenCookie === undefined) return deny('csrf.cookie_missing', `cookie:${s.issuer.cookie}`, 'the token cookie', 'absent', s, header);
       const sent = tokenFrom(ctx, header, s.formField);
-      if (sent === undefined) return deny('csrf.token_missing', `header:${header}`, `the token in the ${header} header or the ${s.formField} form field`, 'absent', s, header);
+      if (sent === undefined) return deny('csrf.token_missing', `header:${header}`, `the token in the ${header} header${s.formField === null ? '' : ` or the ${s.formField} form field`}`, 'absent', s, header);
       if (sent.value !== tokenCookie) return deny('csrf.token_mismatch', sent.where, `the value of cookie ${s.issuer.cookie}`, 'another value', s, header);
       const checked = s.issuer.check(sent.value, session, nowS);
       if (checked === 'invalid') return deny('csrf.token_invalid', sent.where, 'a token signed by this gateway', 'a token it did not sign (forged or altered)', s, header);
@@ -86,11 +86,11 @@ export function csrfLayer(config: Config, deps: CsrfDeps = {}): Layer | undefine
   };
 }
 
-function tokenFrom(ctx: EvalContext, header: string, field: string): { value: string; where: string } | undefined {
+function tokenFrom(ctx: EvalContext, header: string, field: string | null): { value: string; where: string } | undefined {
   const h = ctx.req.headers[header];
   if (typeof h === 'string' && h !== '') return { value: h.trim(), where: `header:${header}` };
   const body = ctx.body;
-  if (body?.fields && FORM_TYPES.has(body.mediaType)) {
+  if (field !== null && body?.fields && FORM_TYPES.has(body.mediaType)) {
     const f = body.fields.find(([name]) => name === field);
     if (f && f[1] !== '') return { value: f[1], where: `body:${field}` };
   }
@@ -133,7 +133,7 @@ const HINTS: Record<string, string> = {
 
 function deny(code: DecisionCode, where: string, expected: string, observed: string, s: Settings, header: string): Denial {
   const hint = HINTS[code];
-  const tokenNote = header ? ` (cookie ${s.issuer.cookie}, header ${header} or form field ${s.formField})` : '';
+  const tokenNote = header ? ` (cookie ${s.issuer.cookie}, header ${header}${s.formField === null ? '' : ` or form field ${s.formField}`})` : '';
   return {
     code,
     ruleId: `csrf.${code.slice(5)}`,

@@ -18,7 +18,12 @@ export const topShape = {
     .strictObject({
       cookie: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pp_csrf').describe('Name of the CSRF token cookie (readable by the page, SameSite=Strict).'),
       header: z.string().regex(/^[A-Za-z0-9-]+$/).default('x-csrf-token').describe('Request header that carries the token back (and response header that hands it out).'),
-      formField: z.string().min(1).default('_csrf').describe('Form field that carries the token in urlencoded and multipart form posts, for pages without script.'),
+      formField: z
+        .string()
+        .min(1)
+        .nullable()
+        .default('_csrf')
+        .describe('Form field that carries the token in urlencoded and multipart form posts, for pages without script. The bodies of session routes are then read (up to their maxBytes) to find it; null: the token is taken from the header only, and bodies stream.'),
       trustedOrigins: z
         .array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origin is scheme://host[:port], lowercase, no path'))
         .default([])
