@@ -51,6 +51,8 @@ interface Row {
   /** A later layer that would refuse too (the decision's alsoWouldDeny). */
   also?: string;
   hint?: RegExp;
+  /** The rule of the decision, as the README quotes it. */
+  rule?: string;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -61,9 +63,9 @@ const ROWS: Row[] = [
   { what: 'the order as text/plain', method: 'POST', path: '/orders', headers: () => ({ 'content-type': 'text/plain' }), body: '{"sku":"ABC-1","qty":2}', status: 415, code: 'body.media_type_unsupported' },
   { what: 'a trailing comma', method: 'POST', path: '/orders', headers: () => JSON_TYPE, body: '{"sku":"ABC-1","qty":2,}', status: 400, code: 'body.json_invalid', hint: /at line 1, column 24/ },
   { what: 'a bad sku and qty 0', method: 'POST', path: '/orders', headers: () => JSON_TYPE, body: '{"sku":"abc","qty":0}', status: 400, code: 'body.schema_invalid' },
-  { what: 'from a denied network, via the proxy', method: 'POST', path: '/orders', headers: () => ({ ...JSON_TYPE, 'x-forwarded-for': '192.0.2.7' }), body: '{"sku":"ABC-1","qty":2}', status: 403, code: 'ip.address_refused', logged: 'ip.address_denied' },
+  { what: 'from a denied network, via the proxy', method: 'POST', path: '/orders', headers: () => ({ ...JSON_TYPE, 'x-forwarded-for': '192.0.2.7' }), body: '{"sku":"ABC-1","qty":2}', status: 403, code: 'ip.address_refused', logged: 'ip.address_denied', rule: 'ip.deny[0]' },
   { what: 'admin stats from the office network', method: 'GET', path: '/admin/stats', headers: () => ({ 'x-forwarded-for': '10.20.3.4' }), status: 200 },
-  { what: 'admin stats from elsewhere', method: 'GET', path: '/admin/stats', headers: () => ({ 'x-forwarded-for': '203.0.113.9' }), status: 403, code: 'ip.address_refused', logged: 'ip.address_not_allowed' },
+  { what: 'admin stats from elsewhere', method: 'GET', path: '/admin/stats', headers: () => ({ 'x-forwarded-for': '203.0.113.9' }), status: 403, code: 'ip.address_refused', logged: 'ip.address_not_allowed', rule: 'routes[2].ip.allow' },
   { what: 'the shop front end asks to POST JSON', method: 'OPTIONS', path: '/orders', headers: () => ({ origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }), status: 204 },
   { what: 'another site asks the same', method: 'OPTIONS', path: '/orders', headers: () => ({ origin: 'https://evil.example', 'access-control-request-method': 'POST' }), status: 403, code: 'cors.origin_not_allowed' },
   { what: 'the cart page posts with its token', method: 'POST', path: '/cart', headers: () => ({ cookie: `${session}; pp_csrf=${token}`, origin: url, 'x-csrf-token': token }), body: 'item=1', status: 200 },
@@ -90,6 +92,7 @@ for (const row of ROWS) {
     if (row.hint) assert.match(JSON.parse(text).hint, row.hint);
     const call = await logged(res.headers.get('x-request-id')!);
     assert.equal(call.code, row.logged ?? row.code);
+    if (row.rule) assert.equal(call.decision.rule?.id, row.rule);
     if (row.also) assert.ok(call.decision.alsoWouldDeny.includes(row.also), `${row.also} in ${call.decision.alsoWouldDeny}`);
   });
 }
