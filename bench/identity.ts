@@ -24,6 +24,18 @@ export async function createBenchKey(storeFile: string, consumer = BENCH_CONSUME
   }
 }
 
+/** Sets the bench consumer's password in the store file; returns the Authorization header value (HTTP Basic). */
+export async function createBenchPassword(storeFile: string): Promise<string> {
+  const password = 'bench password 0123456789';
+  const store = openStore(storeFile, { report: (m) => process.stderr.write(`store: ${m}\n`) });
+  try {
+    await store.setPassword(BENCH_CONSUMER, password, 'bench');
+  } finally {
+    await store.close();
+  }
+  return `Basic ${Buffer.from(`${BENCH_CONSUMER}:${password}`).toString('base64')}`;
+}
+
 export interface BenchIssuer {
   issuer: string;
   jwksUri: string;

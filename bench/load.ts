@@ -43,11 +43,11 @@ export interface CpuUse {
  * Fails loudly unless the target answers the bench request with 200 and the upstream's
  * exact body: a target that refuses or rewrites the request must not produce numbers.
  */
-export async function preflight(name: string, baseUrl: string, mustHaveHeader?: string, extraHeaders: Record<string, string> = {}): Promise<void> {
+export async function preflight(name: string, baseUrl: string, mustHaveHeader?: string, extraHeaders: Record<string, string> = {}, body: string = REQUEST_BODY): Promise<void> {
   const url = baseUrl + PATH;
   let res: Response;
   try {
-    res = await fetch(url, { method: METHOD, headers: { ...REQUEST_HEADERS, ...extraHeaders }, body: REQUEST_BODY, signal: AbortSignal.timeout(5000) });
+    res = await fetch(url, { method: METHOD, headers: { ...REQUEST_HEADERS, ...extraHeaders }, body, signal: AbortSignal.timeout(5000) });
   } catch (err) {
     const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
@@ -62,14 +62,14 @@ export async function preflight(name: string, baseUrl: string, mustHaveHeader?: 
   }
 }
 
-/** `extraHeaders`: the target's credential, the same on every request. */
-export async function runLoad(baseUrl: string, s: LoadSettings, measure = true, extraHeaders: Record<string, string> = {}): Promise<Measurement> {
+/** `extraHeaders`: the target's credential, the same on every request; `body`: the target's request body (default: the workload's). */
+export async function runLoad(baseUrl: string, s: LoadSettings, measure = true, extraHeaders: Record<string, string> = {}, body: string = REQUEST_BODY): Promise<Measurement> {
   const times = new Latencies();
   const instance = autocannon({
     url: baseUrl + PATH,
     method: METHOD,
     headers: { ...REQUEST_HEADERS, ...extraHeaders },
-    body: REQUEST_BODY,
+    body,
     connections: s.connections,
     pipelining: s.pipelining,
     duration: s.duration,

@@ -1,7 +1,7 @@
 // Command-line flags, with environment variables as defaults (BENCH_DURATION, ...).
 import { parseArgs } from 'node:util';
 
-export const TARGETS = ['gateway', 'gateway-apikey', 'gateway-jwt', 'gateway-authz', 'gateway-ratelimit', 'gateway-ratelimit-redis', 'gateway-edge', 'fastify', 'nginx', 'direct'] as const;
+export const TARGETS = ['gateway', 'gateway-apikey', 'gateway-jwt', 'gateway-authz', 'gateway-ratelimit', 'gateway-ratelimit-redis', 'gateway-edge', 'gateway-basic', 'gateway-body-1k', 'gateway-waf-1k', 'gateway-body-16k', 'gateway-waf-16k', 'gateway-body-256k', 'gateway-waf-256k', 'fastify', 'nginx', 'direct'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export interface BenchOptions {
@@ -36,7 +36,9 @@ authn: [apiKey] (X-API-Key); gateway-jwt = the same route with authn: [jwt:bench
 verification); gateway-authz = the API key route with authorization (role, scope and ownership
 from a path parameter: the route is /:account, the consumer is named orders); gateway-ratelimit / gateway-ratelimit-redis = the same route with a rate limit on the memory
 backend / the local Redis (127.0.0.1:6379), set so high that nothing is refused; gateway-edge = the plain route with
-edge protection: an IP deny list, CORS, and the body read, checked as well-formed JSON and validated against a JSON Schema; fastify = @fastify/http-proxy; nginx = nginx proxy_pass (only when nginx is on PATH);
+edge protection: an IP deny list, CORS, and the body read, checked as well-formed JSON and validated against a JSON Schema;
+gateway-basic = the plain route with authn: [basic] (HTTP Basic, the scrypt check cached); gateway-body-<n>k / gateway-waf-<n>k = the plain route
+without / with the WAF at paranoia 1, each with a JSON order body of about n KiB (1, 16, 256); fastify = @fastify/http-proxy; nginx = nginx proxy_pass (only when nginx is on PATH);
 direct = the upstream itself (reference).
 `;
 

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     for (const name of names) {
       log(`starting ${LABELS[name]}`);
       const target = await startTarget(name, { dir, upstream, profileDir, cleanups });
-      await preflight(LABELS[name], target.child.url, target.mustHaveHeader, target.headers);
+      await preflight(LABELS[name], target.child.url, target.mustHaveHeader, target.headers, target.body);
       targets.push(target);
     }
 
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
         const label = `${LABELS[target.name]}${opts.rounds > 1 ? ` (round ${round}/${opts.rounds})` : ''}`;
         if (opts.warmup > 0) {
           log(`${label}: warm-up ${opts.warmup} s`);
-          await runLoad(target.child.url, { ...opts, duration: opts.warmup }, false, target.headers);
+          await runLoad(target.child.url, { ...opts, duration: opts.warmup }, false, target.headers, target.body);
         }
         log(`${label}: measuring ${opts.duration} s`);
         const m = await measure(target, upstream, opts);
@@ -107,7 +107,7 @@ async function measure(target: Target, upstream: Child, load: LoadSettings): Pro
   const targetPid = target.child.proc.pid;
   const same = target.child === upstream;
   const before = { target: cpuMicros(targetPid), main: mainThreadMicros(targetPid), upstream: cpuMicros(upstream.proc.pid), self: process.cpuUsage(), machine: machineTicks(), at: performance.now() };
-  const m = await runLoad(target.child.url, load, true, target.headers);
+  const m = await runLoad(target.child.url, load, true, target.headers, target.body);
   const targetUs = cpuMicros(targetPid);
   const mainUs = mainThreadMicros(targetPid);
   const upstreamUs = cpuMicros(upstream.proc.pid);

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNodeServer, type Child } from './children.ts';
-import { BENCH_AUDIENCE, BENCH_CONSUMER, BENCH_ISSUER_NAME, BENCH_TENANT, createBenchKey, startBenchIssuer } from './identity.ts';
+import { orderBody } from './bodies.ts';
+import { BENCH_AUDIENCE, BENCH_CONSUMER, BENCH_ISSUER_NAME, BENCH_TENANT, createBenchKey, createBenchPassword, startBenchIssuer } from './identity.ts';
 import { findNginx, startNginx } from './nginx.ts';
 import type { TargetName } from './options.ts';
 import { PATH } from './workload.ts';
@@ -14,6 +15,8 @@ export interface Target {
   mustHaveHeader?: string;
   /** Headers sent with every request to this target (its credential), besides the workload's. */
   headers?: Record<string, string>;
+  /** The request body for this target, when not the workload's (the WAF cases by body size). */
+  body?: string;
   /** A fact for the report, read after the measurement. */
   note?: () => string;
 }
@@ -76,6 +79,22 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
       // Vary: Origin is added by the cors layer: the request went through the edge layers.
       return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'vary' };
     }
+    case 'gateway-basic': {
+      const dir = caseDir(ctx, name);
+      const config = writeGatewayConfig(dir, ctx.upstream.url, { authn: 'basic' });
+      const auth = await createBenchPassword(join(dir, STORE_FILE));
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id', headers: { authorization: auth } };
+    }
+    case 'gateway-body-1k':
+    case 'gateway-body-16k':
+    case 'gateway-body-256k':
+    case 'gateway-waf-1k':
+    case 'gateway-waf-16k':
+    case 'gateway-waf-256k': {
+      const waf = name.startsWith('gateway-waf-');
+      const config = writeGatewayConfig(caseDir(ctx, name), ctx.upstream.url, { waf });
+      return { name, child: await startGateway(ctx, name, config), mustHaveHeader: 'x-request-id', body: orderBody(Number(/(\d+)k$/.exec(name)![1]) * 1024) };
+    }
     case 'fastify':
       return { name, child: await startNodeServer('fastify', 'fastify-proxy.ts', [ctx.upstream.url], profiling(ctx, name)) };
     case 'nginx':
@@ -125,6 +144,8 @@ interface Protection {
   limits?: { backend: 'memory' | 'redis'; keyPrefix: string };
   /** Edge protection: an IP deny list, CORS, and the body read, checked as JSON and validated against a schema. */
   edge?: boolean;
+  /** The WAF at paranoia 1 on the route (bodies inspected). */
+  waf?: boolean;
 }
 
 /**
@@ -172,7 +193,7 @@ routes:
     service: orders
     paths: [${p.authz ? '/:account' : PATH}]
     methods: [POST]
-${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.authz ? '    authz: { require: [orders:write], owner: { param: account } }\n' : ''}${p.limits ? '    limits: [bench]\n' : ''}${p.edge ? EDGE_ROUTE : ''}`,
+${p.authn ? `    authn: [${JSON.stringify(p.authn)}]\n` : ''}${p.authz ? '    authz: { require: [orders:write], owner: { param: account } }\n' : ''}${p.limits ? '    limits: [bench]\n' : ''}${p.edge ? EDGE_ROUTE : ''}${p.waf ? '    waf: { paranoia: 1 }\n' : ''}`,
   );
   return file;
 }
