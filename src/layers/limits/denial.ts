@@ -38,7 +38,7 @@ export function exceededDenial(plan: LimitsPlan, infos: readonly CellInfo[], out
     code: isQuota ? 'limits.quota_exhausted' : 'limits.rate_exceeded',
     ruleId: ruleId(lead),
     ruleName: lead.policy.name,
-    detail: `${isQuota ? 'Quota used up' : 'Rate limit exceeded'}: ${violated.map((i) => `${infos[i].policy.name} allows ${windowText(infos[i])} for ${countedOn(infos[i])} (${outcomes[i].used} used)`).join('; ')}. Admitted again at ${freesAt}.`,
+    detail: `${isQuota ? 'Quota used up' : 'Rate limit exceeded'}: ${violated.map((i) => `${infos[i].policy.name} allows ${windowText(infos[i])} for ${countedOn(infos[i])} (${outcomes[i].used} used)`).join('; ')}. Frees at ${new Date(now + waitMs).toISOString()}; Retry-After ${retryAfterS} s (rounded up).`,
     hint: isQuota
       ? `The quota of policy ${lead.policy.name} (${windowText(lead)}) is used up until ${freesAt}; retry after ${retryAfterS} s.`
       : `Too many requests for policy ${names.join(', ')}; retry after ${retryAfterS} s.`,
