@@ -6,6 +6,7 @@ import type { StoredKey } from '../store/types.ts';
 import { auditDenyRules, auditRoles, auditScopes } from './authz.ts';
 import { auditKeys } from './keys.ts';
 import { auditRoutes } from './routes.ts';
+import { auditShadowedAllows, auditTenantOverlaps } from './shadowing.ts';
 import { SEVERITY_ORDER, type Finding } from './types.ts';
 
 export interface AuditOptions {
@@ -23,7 +24,7 @@ export interface AuditResult {
 }
 
 export function runAudit(config: Config, keys: readonly StoredKey[], log: CallAggregates | undefined, o: AuditOptions): AuditResult {
-  const findings = [...auditKeys(keys, o), ...auditRoutes(config), ...auditRoles(config)];
+  const findings = [...auditKeys(keys, o), ...auditRoutes(config), ...auditRoles(config), ...auditShadowedAllows(config), ...auditTenantOverlaps(config)];
   const skipped: string[] = [];
   if (log) {
     const from = o.now - o.usageDays * 86_400_000;
