@@ -174,15 +174,18 @@ async function listeningOn(host: string, text: string) {
         r.on('error', reject);
         r.end();
       });
-      for (let i = 0; i < 100 && callLog.stats().queued > 0; i++) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 30));
-      const reader = openCallLogReader(file);
-      try {
-        const call = reader.get(id);
-        return { status, code: call?.code, clientIp: call?.clientIp };
-      } finally {
-        reader.close();
+      // The writer thread may take a while on a busy machine: look until the call is there.
+      for (let i = 0; i < 200; i++) {
+        const reader = openCallLogReader(file);
+        try {
+          const call = reader.get(id);
+          if (call) return { status, code: call.code, clientIp: call.clientIp };
+        } finally {
+          reader.close();
+        }
+        await new Promise((r) => setTimeout(r, 25));
       }
+      throw new Error(`${id} is not in the call log`);
     },
     async close() {
       await gateway.close();
