@@ -56,7 +56,7 @@ after(async () => {
 
 async function codeOf(res: Response): Promise<string | undefined> {
   const id = res.headers.get('x-request-id')!;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     reader ??= openCallLogReader(running.logFile);
     const c = reader.get(id);
     if (c) return c.code;

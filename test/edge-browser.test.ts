@@ -106,7 +106,7 @@ after(async () => {
 
 /** Calls the gateway logged after `mark` (a row id), oldest first. */
 async function callsAfter(mark: number, expect: number): Promise<StoredCall[]> {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 400; i++) {
     reader ??= openCallLogReader(running.logFile);
     const calls = reader.list({ afterRowId: mark, limit: 50 });
     if (calls.length >= expect) return calls;

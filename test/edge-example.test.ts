@@ -74,7 +74,7 @@ const ROWS: Row[] = [
 ];
 
 async function logged(id: string) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     reader ??= openCallLogReader(running.logFile);
     const c = reader.get(id);
     if (c) return c;

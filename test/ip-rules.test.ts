@@ -56,7 +56,7 @@ after(async () => {
 async function logged(gw: TestGateway, res: Response): Promise<StoredCall> {
   const id = res.headers.get('x-request-id')!;
   const reader = await gw.reader();
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     const call = reader.get(id);
     if (call) return call;
     await new Promise((r) => setTimeout(r, 20));
