@@ -113,11 +113,19 @@ test('a client that leaves mid-response stops the upstream stream', async () => 
 });
 
 test('close() lets in-flight requests finish, then closes the pools; later forwards get 503, never a rejection', async () => {
-  const up = await listen(createServer((_req, res) => setTimeout(() => res.end('late answer'), 300)));
+  let arrived!: () => void;
+  const atUpstream = new Promise<void>((r) => (arrived = r));
+  const up = await listen(
+    createServer((_req, res) => {
+      arrived();
+      setTimeout(() => res.end('late answer'), 300);
+    }),
+  );
   const f = await startFront({ s: { upstreams: [{ url: up.url }] } });
   try {
     const pending = send(f.url, { path: '/slow' });
-    await sleep(50);
+    // In flight for sure: the upstream has it (a fixed pause loses that race on a loaded machine).
+    await atUpstream;
     let closedAt = 0;
     const closing = f.proxies.close().then(() => (closedAt = Date.now()));
     const res = await pending;
