@@ -8,13 +8,17 @@ const WORDS = (
   'everyday wear in spring and summer pairs well with chinos or jeans size guide included'
 ).split(' ');
 
-/** A JSON order body of about `bytes` bytes (never less). */
+/**
+ * A JSON order body of about `bytes` bytes (never less). Large bodies get longer descriptions
+ * rather than more fields: a body of many thousands of fields is what the WAF's size rules refuse.
+ */
 export function orderBody(bytes: number): string {
+  const words = bytes >= 16 * 1024 ? 160 : 24;
   const items: Array<Record<string, unknown>> = [];
   const body = { customer: 'cus_8c1f2a9d', currency: 'EUR', items, shipping: { method: 'standard', country: 'DE', postcode: '10115' } };
   let n = 0;
   while (JSON.stringify(body).length < bytes) {
-    const description = Array.from({ length: 24 }, (_, i) => WORDS[(n * 7 + i) % WORDS.length]).join(' ');
+    const description = Array.from({ length: words }, (_, i) => WORDS[(n * 7 + i) % WORDS.length]).join(' ');
     items.push({ sku: `SH-${1000 + n}`, name: `Shirt model ${n}`, qty: 1 + (n % 3), price: 1999 + n, description });
     n++;
   }
