@@ -33,17 +33,26 @@ export function passwordChecker(passwords: PasswordIndex, isConsumer: IsConsumer
   // Checked against when the user is unknown, so the answer takes as long as for a known one.
   let decoy: Promise<string> | undefined;
   const OK: PasswordCheck = { ok: true };
+  const inflight = new Map<string, { hash: string | undefined; check: Promise<PasswordCheck> }>();
   return function check(user: string, password: string, cacheMaterial: string): PasswordCheck | Promise<PasswordCheck> {
     const key = createHmac('sha256', cacheKey).update(cacheMaterial).digest('base64');
     const record = isConsumer(user) ? passwords.password(user) : undefined;
     if (record && cache.get(key, Date.now()) === record.hash) return OK;
+    // Concurrent checks of the same credentials (a client opening many connections at once)
+    // share one scrypt run instead of each paying for its own.
+    const pending = inflight.get(key);
+    if (pending && pending.hash === record?.hash) return pending.check;
     const verified = record ? verifyPassword(password, record.hash) : (decoy ??= hashPassword(randomBytes(16).toString('hex'))).then((h) => verifyPassword(password, h)).then(() => false);
-    return verified.then((ok): PasswordCheck => {
+    const check = verified.then((ok): PasswordCheck => {
+      inflight.delete(key);
       if (!ok) return { ok: false, why: record ? 'the password does not match' : isConsumer(user) ? 'the consumer has no password' : 'no consumer has this name' };
       // Kept only if the hash did not change while the check ran.
       if (passwords.password(user)?.hash === record!.hash) cache.set(key, record!.hash, Date.now() + CACHE_MS, Date.now());
       return OK;
     });
+    check.catch(() => inflight.delete(key));
+    if (inflight.size < CACHE_ENTRIES) inflight.set(key, { hash: record?.hash, check });
+    return check;
   };
 }
 
