@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../src/cli/run-cli.ts';
 import { startPinpoint, type Running } from '../src/server/start.ts';
+import { ordersConfig } from './helpers/orders-config.ts';
 import { startUpstream, type Upstream } from './helpers/servers.ts';
 
 const TOKEN = 'explain-admin-token-0123456789abcdef0123456789';
@@ -20,27 +21,7 @@ let gateway: string;
 let adminUrl: string;
 let readKey: string;
 
-const config = (upstreamUrl: string, postRoles = 'writer') => `
-admin: { tokenEnv: ${TOKEN_ENV} }
-log: { file: data/calls.db, flushIntervalMs: 5 }
-store: { file: data/keys.db }
-tenants: { acme: {} }
-roles:
-  viewer: { permissions: ["orders:read"] }
-  writer: { permissions: ["orders:*"] }
-consumers:
-  alice: { tenant: acme, roles: [viewer] }
-  bob: { tenant: acme, roles: [${postRoles}] }
-services:
-  orders: { upstreams: [{ url: "${upstreamUrl}" }] }
-routes:
-  - id: orders
-    service: orders
-    paths: [/orders]
-    methods: [GET, POST]
-    authn: [apiKey]
-    authz: { require: { GET: ["orders:read"], POST: ["orders:write"] } }
-`;
+const config = (upstreamUrl: string, postRoles = 'writer') => ordersConfig({ upstream: upstreamUrl, admin: `{ tokenEnv: ${TOKEN_ENV} }`, bobRole: postRoles });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pinpoint-explain-cli-'));

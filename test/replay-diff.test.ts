@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { openCallLogReader } from '../src/calllog/index.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { startPinpoint, type Running } from '../src/server/start.ts';
+import { ordersConfig } from './helpers/orders-config.ts';
 import { startUpstream, type Upstream } from './helpers/servers.ts';
 
 let dir: string;
@@ -17,27 +18,7 @@ let running: Running;
 let gateway: string;
 const ids: Record<string, string> = {};
 
-const config = (upstreamUrl: string, bobRole = 'writer') => `
-admin: { enabled: false }
-log: { file: data/calls.db, flushIntervalMs: 5 }
-store: { file: data/keys.db }
-tenants: { acme: {}, globex: {} }
-roles:
-  viewer: { permissions: ["orders:read"] }
-  writer: { permissions: ["orders:*"] }
-consumers:
-  alice: { tenant: acme, roles: [viewer] }
-  bob: { tenant: globex, roles: [${bobRole}] }
-services:
-  orders: { upstreams: [{ url: "${upstreamUrl}" }] }
-routes:
-  - id: orders
-    service: orders
-    paths: [/orders]
-    methods: [GET, POST]
-    authn: [apiKey]
-    authz: { require: { GET: ["orders:read"], POST: ["orders:write"] } }
-`;
+const config = (upstreamUrl: string, bobRole = 'writer') => ordersConfig({ upstream: upstreamUrl, bobRole, bobTenant: 'globex' });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pinpoint-replay-'));

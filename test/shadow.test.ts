@@ -9,6 +9,7 @@ import { openCallLogReader } from '../src/calllog/index.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { ConfigError, loadConfigText } from '../src/config/load.ts';
 import { startPinpoint, type Running } from '../src/server/start.ts';
+import { ordersConfig } from './helpers/orders-config.ts';
 import { startUpstream, type Upstream } from './helpers/servers.ts';
 
 let dir: string;
@@ -19,35 +20,14 @@ let gateway: string;
 let bobKey: string;
 let aliceKey: string;
 
-const config = (upstreamUrl: string, bobRole: string, shadow = '') => `
-admin: { enabled: false }
-log: { file: data/calls.db, flushIntervalMs: 5 }
-store: { file: data/keys.db }
-${shadow}
-tenants: { acme: {} }
-roles:
-  viewer: { permissions: ["orders:read"] }
-  writer: { permissions: ["orders:*"] }
-consumers:
-  alice: { tenant: acme, roles: [viewer] }
-  bob: { tenant: acme, roles: [${bobRole}] }
-services:
-  orders: { upstreams: [{ url: "${upstreamUrl}" }] }
-routes:
-  - id: orders
-    service: orders
-    paths: [/orders]
-    methods: [GET, POST]
-    authn: [apiKey]
-    authz: { require: { GET: ["orders:read"], POST: ["orders:write"] } }
-`;
+const config = (upstreamUrl: string, bobRole: string, shadow = '', aliceRole = 'viewer') => ordersConfig({ upstream: upstreamUrl, bobRole, aliceRole, extra: shadow });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pinpoint-shadow-'));
   upstream = await startUpstream();
   configPath = join(dir, 'pinpoint.yaml');
   // The candidate takes bob's write access away and gives it to alice.
-  writeFileSync(join(dir, 'candidate.yaml'), config(upstream.url, 'viewer').replace('alice: { tenant: acme, roles: [viewer] }', 'alice: { tenant: acme, roles: [writer] }'));
+  writeFileSync(join(dir, 'candidate.yaml'), config(upstream.url, 'viewer', '', 'writer'));
   writeFileSync(configPath, config(upstream.url, 'writer', 'shadow: { config: candidate.yaml }'));
   running = await startPinpoint({ configPath, port: 0, watch: false, report: () => {} });
   gateway = `http://127.0.0.1:${running.gatewayAddress.port}`;
