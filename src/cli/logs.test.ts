@@ -90,8 +90,10 @@ test('logs --follow prints calls written after it started, filtered, until SIGIN
     const { output } = await waitForOutput(child, new RegExp(ok.requestId));
     const later = deniedRecord({ consumer: 'acme' });
     const other = allowedRecord({ consumer: 'someone-else' });
+    // Listening before the write: the follower may print it before the write's promise settles.
+    const printed = waitForOutput(child, new RegExp(later.requestId), 15000);
     await write([other, later]);
-    await waitForOutput(child, new RegExp(later.requestId), 5000);
+    await printed;
     child.kill('SIGINT');
     assert.equal(await exited(child), 0);
     assert.deepEqual(ids(output()), [notAllowed, ok, later].map((c) => c.requestId));
