@@ -77,6 +77,12 @@ test('POST /explain on the admin API decides with the running gateway, and with 
   assert.match(JSON.stringify(bad.body), /cannot tell what kind of request/);
   const badConfig = await adminExplain({ request: curl(readKey), config: 'routes: 3' });
   assert.equal(badConfig.status, 400);
+  const cli = await runCli(['explain', '-', '--admin', adminUrl, '--json'], { input: curl(readKey), env: { PINPOINT_ADMIN_TOKEN: TOKEN } });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).decision.code, 'authz.scope_missing', 'the CLI asks the running gateway');
+  const refused = await runCli(['explain', '-', '--admin', adminUrl], { input: curl(readKey), env: { PINPOINT_ADMIN_TOKEN: 'wrong-token' } });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /The admin API refused the request \(401\)/);
 });
 
 test('a logged request is re-decided by its id as its recorded consumer; --save-test writes a case that holds', async () => {

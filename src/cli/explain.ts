@@ -11,6 +11,7 @@ import { renderReport } from '../explain/render.ts';
 import { saveCase } from '../explain/save-case.ts';
 import type { ParsedRequest } from '../explain/types.ts';
 import type { Assumed } from '../pipeline/types.ts';
+import { callAdmin } from './admin-client.ts';
 import { CliError } from './errors.ts';
 import { logFileFrom, openLogReader } from './log-source.ts';
 
@@ -101,17 +102,18 @@ async function viaAdmin(input: string | undefined, opts: ExplainCliOptions): Pro
   if (input !== undefined && REQUEST_ID.test(input)) body.requestId = input;
   else body.request = input === undefined || input === '-' ? readFileSync(0, 'utf8') : readFileSync(input, 'utf8');
   if (opts.config) body.config = readFileSync(opts.config, 'utf8');
-  const url = new URL('explain', opts.admin!.endsWith('/') ? opts.admin! : opts.admin! + '/');
-  const token = process.env.PINPOINT_ADMIN_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  } catch (err) {
-    throw new CliError(`Cannot reach the admin API at ${url.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
-  }
-  const answer = (await res.json().catch(() => ({}))) as { report?: ExplainReport; caveats?: string[]; request?: ParsedRequest; detail?: string };
+  const res = await callAdmin(opts.admin!, 'explain', { json: body });
+  const answer = parseJson(res.text) as { report?: ExplainReport; caveats?: string[]; request?: ParsedRequest; detail?: string };
   if (!res.ok || !answer.report) throw new CliError(`The admin API answered ${res.status}: ${answer.detail ?? JSON.stringify(answer).slice(0, 300)}`);
   return { report: answer.report, caveats: answer.caveats ?? [], case: { request: answer.request!, as: opts.as, peer: opts.peer ?? '127.0.0.1', decision: answer.report.decision } };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
 }
 
 function caveats(list: string[]): string {

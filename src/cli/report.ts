@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CallAggregates } from '../calllog/aggregate.ts';
 import { renderReport } from '../report/render.ts';
 import { buildReport, type Report } from '../report/report.ts';
+import { callAdmin } from './admin-client.ts';
 import { CliError } from './errors.ts';
 import { logFileFrom } from './log-source.ts';
 import { parsePositiveInt, parseSince } from './option-parsers.ts';
@@ -38,20 +39,9 @@ function fromFile(opts: ReportCliOptions, from: number, to: number): Report {
 }
 
 async function fromAdmin(base: string, opts: ReportCliOptions, from: number, to: number): Promise<Report> {
-  const url = new URL('report', base.endsWith('/') ? base : base + '/');
-  url.search = new URLSearchParams({ since: String(from), until: String(to), buckets: String(opts.buckets), top: String(opts.top) }).toString();
-  const token = process.env.PINPOINT_ADMIN_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  } catch (err) {
-    throw new CliError(`Cannot reach the admin API at ${url.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  if (res.status === 401 || res.status === 403) {
-    throw new CliError(`The admin API refused the request (${res.status})${token ? '' : '; set PINPOINT_ADMIN_TOKEN to its token'}.`);
-  }
-  if (!res.ok) throw new CliError(`The admin API answered ${res.status}: ${text.slice(0, 500)}`);
+  const query = new URLSearchParams({ since: String(from), until: String(to), buckets: String(opts.buckets), top: String(opts.top) });
+  const { status, ok, text } = await callAdmin(base, 'report', { query });
+  if (!ok) throw new CliError(`The admin API answered ${status}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as Report;
 }
 

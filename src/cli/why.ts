@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { renderCall } from '../calllog/render.ts';
 import type { StoredCall } from '../calllog/types.ts';
+import { callAdmin } from './admin-client.ts';
 import { CliError } from './errors.ts';
 import { logFileFrom, openLogReader } from './log-source.ts';
 
@@ -38,20 +39,9 @@ function readFromFile(opts: WhyOptions, id: string): StoredCall {
 }
 
 async function fetchFromAdmin(base: string, id: string): Promise<StoredCall> {
-  const url = new URL(`why/${encodeURIComponent(id)}`, base.endsWith('/') ? base : base + '/');
-  const token = process.env.PINPOINT_ADMIN_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  } catch (err) {
-    throw new CliError(`Cannot reach the admin API at ${url.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  if (res.status === 404) throw notFound(id, url.origin);
-  if (res.status === 401 || res.status === 403) {
-    throw new CliError(`The admin API refused the request (${res.status})${token ? '' : '; set PINPOINT_ADMIN_TOKEN to its token'}.`);
-  }
-  if (!res.ok) throw new CliError(`The admin API answered ${res.status}: ${text.slice(0, 500)}`);
+  const { status, ok, text, origin } = await callAdmin(base, `why/${encodeURIComponent(id)}`);
+  if (status === 404) throw notFound(id, origin);
+  if (!ok) throw new CliError(`The admin API answered ${status}: ${text.slice(0, 500)}`);
   try {
     return JSON.parse(text) as StoredCall;
   } catch {
