@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Decision } from '../decision/types.ts';
+import type { Decision, Disposition } from '../decision/types.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { Assumed, EvalContext, RequestDescription } from '../pipeline/types.ts';
 
@@ -14,9 +14,15 @@ export interface Trial {
  * sent upstream, no limit is charged, no last-used time written (ctx.dryRun). The description
  * is copied first, so that trials never see each other's changes.
  */
-export async function dryRun(pipeline: Pipeline, revision: string, req: RequestDescription, assume?: Assumed): Promise<Trial> {
+export async function dryRun(
+  pipeline: Pipeline,
+  revision: string,
+  req: RequestDescription,
+  assume?: Assumed,
+  as: { disposition: Disposition; requestId: string } = { disposition: 'explain', requestId: `explain_${randomBytes(6).toString('hex')}` },
+): Promise<Trial> {
   const copy: RequestDescription = { ...req, headers: { ...req.headers } };
   const ctx: EvalContext = { req: copy, audience: 'anyone', dryRun: true, assume };
-  const decision = await pipeline.run(copy, { requestId: `explain_${randomBytes(6).toString('hex')}`, disposition: 'explain', configRevision: revision }, ctx);
+  const decision = await pipeline.run(copy, { requestId: as.requestId, disposition: as.disposition, configRevision: revision }, ctx);
   return { decision, ctx };
 }

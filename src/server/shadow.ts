@@ -1,6 +1,7 @@
 import type { Decision } from '../decision/types.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { EvalContext, RequestDescription } from '../pipeline/types.ts';
+import type { RequestDescription } from '../pipeline/types.ts';
+import { dryRun } from '../explain/run.ts';
 
 /** What the shadow candidate decided, recorded on the live decision where the two differ. */
 export interface ShadowDecision {
@@ -17,16 +18,11 @@ export interface ShadowDecision {
  * throws: a failing candidate must not touch live traffic.
  */
 export function runShadow(shadow: { pipeline: Pipeline; revision: string }, req: RequestDescription, requestId: string): Promise<ShadowDecision | undefined> {
-  const copy: RequestDescription = { ...req, headers: { ...req.headers } };
-  const ctx: EvalContext = { req: copy, audience: 'anyone', dryRun: true };
-  try {
-    return Promise.resolve(shadow.pipeline.run(copy, { requestId, disposition: 'shadow', configRevision: shadow.revision }, ctx)).then(
-      (d) => ({ revision: shadow.revision, outcome: d.outcome, code: d.code, layer: d.layer, ruleId: d.rule?.id }),
-      () => undefined,
-    );
-  } catch {
-    return Promise.resolve(undefined);
-  }
+  // dryRun copies the description before it starts, synchronously: forwarding may strip it afterwards.
+  return dryRun(shadow.pipeline, shadow.revision, req, undefined, { disposition: 'shadow', requestId }).then(
+    ({ decision: d }) => ({ revision: shadow.revision, outcome: d.outcome, code: d.code, layer: d.layer, ruleId: d.rule?.id }),
+    () => undefined,
+  );
 }
 
 /** Puts the shadow's decision on the live one when they differ (the call log keeps it). */
