@@ -13,7 +13,7 @@ const LOGIN_BODY_BYTES = 4096;
 export function withLoginRoute(raw: unknown): unknown {
   if (!isObject(raw) || !isObject(raw.authn) || !isObject(raw.authn.sessions)) return raw;
   const routes = raw.routes === undefined ? [] : raw.routes;
-  if (!Array.isArray(routes) || routes.some((r) => isObject(r) && r.serve !== undefined)) return raw;
+  if (!Array.isArray(routes) || routes.some((r) => isObject(r) && r.serve === 'login')) return raw;
   const path = typeof raw.authn.sessions.loginPath === 'string' ? raw.authn.sessions.loginPath : DEFAULT_LOGIN_PATH;
   const login = { id: LOGIN_ROUTE_ID, serve: 'login', paths: [path], methods: ['POST'], body: { maxBytes: LOGIN_BODY_BYTES } };
   return { ...raw, routes: [...routes, login] };

@@ -9,6 +9,8 @@ import * as authzSchema from '../layers/authz/schema.ts';
 import * as limitsSchema from '../layers/limits/schema.ts';
 import * as shadowSchema from '../explain/schema.ts';
 import * as reportSchema from '../report/schema.ts';
+import * as aiSchema from '../ai/schema.ts';
+import * as aiLayerSchema from '../layers/ai/schema.ts';
 
 /**
  * The one source of truth for the config file. The TypeScript types, the defaults,
@@ -82,9 +84,9 @@ const Route = z.strictObject({
   id: z.string().regex(NAME, 'a route id is letters, digits, _ . - (starting with a letter or digit)').describe('Stable id, shown in decisions.'),
   service: z.string().optional().describe('Name of the service (under services:) that serves this route. Every route has a service, except the one the gateway serves itself (serve).'),
   serve: z
-    .enum(['login'])
+    .enum(['login', 'ai'])
     .optional()
-    .describe('A route the gateway answers itself instead of a service: `login` is the session login route (authn.sessions). The gateway adds it as route pinpoint.login at authn.sessions.loginPath; declare it yourself only to give it settings of its own (limits, ip, cors).'),
+    .describe('A route the gateway answers itself instead of a service: `login` is the session login route (authn.sessions). The gateway adds it as route pinpoint.login at authn.sessions.loginPath; declare it yourself only to give it settings of its own (limits, ip, cors). `ai` serves model providers (its ai: section says how).'),
   paths: z
     .array(z.string().startsWith('/', 'a path starts with /'))
     .min(1)
@@ -106,6 +108,7 @@ const Route = z.strictObject({
   ...csrfSchema.routeShape,
   ...authzSchema.routeShape,
   ...limitsSchema.routeShape,
+  ...aiSchema.routeShape,
 });
 
 const Status = z.enum(['active', 'suspended']);
@@ -120,6 +123,7 @@ const Tenant = z.strictObject({
   ...csrfSchema.tenantShape,
   ...authzSchema.tenantShape,
   ...limitsSchema.tenantShape,
+  ...aiLayerSchema.tenantShape,
 });
 
 const Consumer = z.strictObject({
@@ -146,6 +150,7 @@ const Consumer = z.strictObject({
   ...csrfSchema.consumerShape,
   ...authzSchema.consumerShape,
   ...limitsSchema.consumerShape,
+  ...aiLayerSchema.consumerShape,
 });
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -266,6 +271,7 @@ export const ConfigSchema = z.strictObject({
   ...limitsSchema.topShape,
   ...shadowSchema.topShape,
   ...reportSchema.topShape,
+  ...aiSchema.topShape,
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

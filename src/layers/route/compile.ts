@@ -8,7 +8,7 @@ export interface CompiledRoute {
   methods: ReadonlySet<string> | null;
   stripPrefix?: string;
   /** Set on a route the gateway answers itself (no service): 'login'. */
-  serve?: 'login';
+  serve?: 'login' | 'ai';
   /** Index in config.routes, for pointing at the config. */
   index: number;
 }
