@@ -1,3 +1,4 @@
+import type { AiCallState } from '../ai/call-state.ts';
 import type { Audience } from '../decision/codes.ts';
 import type { Denial } from '../decision/types.ts';
 import type { Identity } from '../layers/authn/types.ts';
@@ -119,6 +120,8 @@ export interface EvalContext {
    * after it do not run (they are traced as skipped).
    */
   answer?: { status: number };
+  /** Set by the ai layer on an AI route (serve: ai): the parsed call, its model and budget reservation. */
+  ai?: AiCallState;
 }
 
 /** Adds a header (lowercase name) to the response of this request; see EvalContext.responseHeaders. */
