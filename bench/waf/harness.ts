@@ -18,23 +18,23 @@ export interface Verdict {
 
 export interface Harness {
   run(req: RequestDescription, level: number): Verdict;
+  /** The would-be denial of the request at that level (detect mode), if its score reached the threshold. */
+  denial(req: RequestDescription, level: number): Denial | undefined;
 }
 
-export function harness(): Harness {
+/** `threshold`: the routes' blocking score (1: every rule that matches shows in the denial). */
+export function harness(threshold = 5): Harness {
   const yaml = `services: { s: { upstreams: [{ url: "http://127.0.0.1:9" }] } }
 body: { maxBytes: 4194304 }
 routes:
-${LEVELS.map((l) => `  - { id: pl${l}, service: s, paths: [/pl${l}], waf: { paranoia: ${l}, mode: detect } }`).join('\n')}
+${LEVELS.map((l) => `  - { id: pl${l}, service: s, paths: [/pl${l}], waf: { paranoia: ${l}, mode: detect, threshold: ${threshold} } }`).join('\n')}
 `;
   const { config } = loadConfigText(yaml, 'waf-score.yaml');
   const layer: Layer = wafLayer(config)!;
   const routes = new Map<number, CompiledRoute>(compileRoutes(config).all.map((r, i) => [LEVELS[i], r]));
   return {
     run(req, level) {
-      const ctx: EvalContext = { req, audience: 'anyone', route: routes.get(level) };
-      if (req.rawBody && req.rawBody.length) ctx.body = parseBody(req.rawBody, req.headers['content-type']);
-      layer.evaluate(ctx);
-      const denial: Denial | undefined = ctx.shadowed?.[0]?.denial;
+      const denial = this.denial(req, level);
       const families: Record<string, number> = {};
       const rules: string[] = [];
       for (const e of denial?.evidence ?? []) {
@@ -44,6 +44,12 @@ ${LEVELS.map((l) => `  - { id: pl${l}, service: s, paths: [/pl${l}], waf: { para
         families[m[2]] = (families[m[2]] ?? 0) + Number(m[3]);
       }
       return { blocked: denial !== undefined, families, rules };
+    },
+    denial(req, level) {
+      const ctx: EvalContext = { req, audience: 'anyone', route: routes.get(level) };
+      if (req.rawBody && req.rawBody.length) ctx.body = parseBody(req.rawBody, req.headers['content-type']);
+      layer.evaluate(ctx);
+      return ctx.shadowed?.[0]?.denial;
     },
   };
 }
