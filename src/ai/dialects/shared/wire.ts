@@ -50,6 +50,7 @@ function describeIssue(issue: Issue, path: readonly Key[]): string {
         const value = typeof input === 'object' && input !== null && key in input ? (input as Record<string, unknown>)[key] : input;
         return `unsupported ${key} ${describeValue(value)}; supported here: ${(issue.options ?? []).map(String).join(', ')}`;
       }
+      if (issue.input === undefined) return 'is required';
       const expected = issue.errors.map((b) => (b[0]?.code === 'invalid_type' ? article(b[0].expected) : 'another shape'));
       return `expected ${[...new Set(expected)].join(' or ')}, got ${describeValue(issue.input)}`;
     }
