@@ -57,12 +57,17 @@ export function problem(f: ProblemFields): ProblemResponse {
  * and the trace never (operators read them with `pinpoint why`).
  */
 export function decisionProblem(d: Decision, audience: Audience, typeBase: string): ProblemResponse {
+  return problem(decisionProblemFields(d, audience, typeBase));
+}
+
+/** The members of a denial's problem for `audience` (also what AI routes put in their client's error envelope). */
+export function decisionProblemFields(d: Decision, audience: Audience, typeBase: string): ProblemFields {
   if (!d.code) throw new Error('decisionProblem needs a denial');
   const precise = codeSpec(d.code);
   const code = (precise.publicAs ?? d.code) as DecisionCode;
   const spec = codeSpec(code);
   const hint = fieldVisible('hint', audience, spec) ? d.hint : undefined;
-  return problem({
+  return {
     status: spec.status,
     code,
     title: spec.title,
@@ -74,5 +79,5 @@ export function decisionProblem(d: Decision, audience: Audience, typeBase: strin
     hint,
     extensions: fieldVisible('extensions', audience, spec) ? d.extensions : undefined,
     headers: d.headers,
-  });
+  };
 }
