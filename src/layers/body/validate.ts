@@ -51,16 +51,25 @@ export class BodySchemaError extends Error {
 
 const MAX_ERRORS = 20;
 
+/**
+ * A new ajv with formats, collecting every error. Strict for schemas written in the config (a
+ * misspelt keyword is an error at load); loose for OpenAPI documents and their own keywords.
+ * Shared with the AI templates (src/ai/templates), whose schemas are config schemas too.
+ * ownProperties: without it ajv reads properties through the prototype chain, so `required:
+ * [constructor]` passed an empty object and `properties: {toString: ...}` checked a function.
+ */
+export function newAjv(strict: boolean): AjvClass {
+  const { Ajv, addFormats } = loadAjv();
+  return addFormats(new Ajv({ allErrors: true, strict, ownProperties: true }));
+}
+
 /** One ajv instance per config load: schemas compile once, documents are shared between routes. */
 export function validatorFactory() {
-  // Inline schemas are strict (a misspelt keyword is an error at load); OpenAPI documents carry
-  // keywords of their own (example, xml, discriminator, nullable), so theirs are not.
+  // Inline schemas are strict; OpenAPI documents carry keywords of their own (example, xml,
+  // discriminator, nullable), so theirs are not.
   let ajv: { strict: AjvClass; loose: AjvClass } | undefined;
   const instances = () => {
-    if (!ajv) {
-      const { Ajv, addFormats } = loadAjv();
-      ajv = { strict: addFormats(new Ajv({ allErrors: true, strict: true })), loose: addFormats(new Ajv({ allErrors: true, strict: false })) };
-    }
+    if (!ajv) ajv = { strict: newAjv(true), loose: newAjv(false) };
     return ajv;
   };
   const documents = new Map<string, Record<string, unknown>>();
@@ -155,7 +164,7 @@ function escape(token: string): string {
 }
 
 /** ajv's errors as field pointers: a missing or extra property is named in the pointer itself. */
-function errorsOf(fn: ValidateFunction, value: unknown): FieldError[] {
+export function errorsOf(fn: ValidateFunction, value: unknown): FieldError[] {
   if (fn(value)) return [];
   const out: FieldError[] = [];
   const seen = new Set<string>();
