@@ -143,6 +143,54 @@ for (const [name, backend] of [
       assert.equal((await backend.check(T0, [cell], [p + 'suspended:tenant:acme'], true)).admitted, true);
     });
 
+    test('adjust: a rate cell is corrected both ways, never below empty, and the next check sees it', async () => {
+      const k = fresh() + 'adj-r';
+      // 100 tokens per 60 s (T = 600 ms); a call reserves 50.
+      const reserve = await backend.check(T0, [rate(k, 100, 60, 50)], [], true);
+      assert.equal(reserve.cells[0].used, 50);
+      // It used 20: 30 go back.
+      assert.deepEqual(await backend.adjust(T0, [rate(k, 100, 60, -30)]), [20]);
+      assert.equal((await backend.check(T0, [rate(k, 100, 60, 80)], [], false)).admitted, true);
+      assert.equal((await backend.check(T0, [rate(k, 100, 60, 81)], [], false)).admitted, false);
+      // It used 70 more than reserved: charged even over the limit (it happened), and the next call waits.
+      assert.deepEqual(await backend.adjust(T0, [rate(k, 100, 60, 90)]), [100]);
+      const waits = await backend.check(T0, [rate(k, 100, 60, 1)], [], false);
+      assert.equal(waits.admitted, false);
+      // TAT = T0 + 110 units * 600 ms = 66 s: one unit fits after 6.6 s.
+      assert.equal(waits.cells[0].retryAfterMs, 6600);
+      // Giving back more than was ever charged empties the cell, no lower.
+      assert.deepEqual(await backend.adjust(T0, [rate(k, 100, 60, -1000)]), [0]);
+      const full = await backend.check(T0, [rate(k, 100, 60, 100)], [], false);
+      assert.equal(full.admitted, true);
+      assert.equal(full.cells[0].remaining, 0);
+      // A correction of a cell that already drained (its TAT in the past) starts from now.
+      assert.deepEqual(await backend.adjust(T0 + 120_000, [rate(k, 100, 60, 10)]), [10]);
+    });
+
+    test('adjust: a quota is corrected both ways, never below 0, and a period that ended is left alone', async () => {
+      const p = fresh();
+      const end = Date.UTC(2031, 1, 1);
+      const q = (cost: number) => quota(p + 'q:2031-01', 1_000_000, end, cost);
+      assert.equal((await backend.check(T0, [q(400_000)], [], true)).cells[0].used, 400_000);
+      assert.deepEqual(await backend.adjust(T0, [q(-350_000)]), [50_000]);
+      assert.deepEqual(await backend.adjust(T0, [q(25_000)]), [75_000]);
+      assert.equal((await backend.check(T0, [q(925_000)], [], false)).admitted, true);
+      assert.equal((await backend.check(T0, [q(925_001)], [], false)).admitted, false);
+      assert.deepEqual(await backend.adjust(T0, [q(-5_000_000)]), [0]);
+      assert.equal((await backend.check(T0, [q(1_000_000)], [], false)).admitted, true);
+      // After the period's end the correction is dropped: the new period owes nothing.
+      assert.deepEqual(await backend.adjust(end, [q(300)]), [0]);
+      assert.equal((await backend.check(end - 1, [q(1_000_000)], [], false)).admitted, true);
+    });
+
+    test('adjust: several cells in one call, each corrected on its own', async () => {
+      const p = fresh();
+      const end = Date.UTC(2031, 1, 1);
+      await backend.check(T0, [rate(p + 'r', 10, 10, 4), quota(p + 'q', 100, end, 40)], [], true);
+      assert.deepEqual(await backend.adjust(T0, [rate(p + 'r', 10, 10, -3), quota(p + 'q', 100, end, 7)]), [1, 47]);
+      assert.deepEqual(await backend.adjust(T0, []), []);
+    });
+
     test('fractional emission intervals do not drift: 3 per second admits exactly 3 at once', async () => {
       const k = fresh() + 'f';
       let admitted = 0;

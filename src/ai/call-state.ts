@@ -22,7 +22,21 @@ export interface AiCallState {
    * calls it exactly once with the real usage and cost (undefined usage: the call never
    * reached a provider, release the reservation).
    */
-  settle?: (usage: Usage | undefined, costUsd: number | undefined) => void;
+  settle?: (usage: Usage | undefined, costUsd: number | undefined) => void | Promise<void>;
+  /**
+   * For the call log, in operator words: budgets this call took over their soft threshold
+   * (added by settle, from the real cost), a spend budget not charged because the model has no
+   * price, budgets left unchecked because their counters could not be reached. The array is
+   * the layer's: settle may add to it, so read it after awaiting settle.
+   */
+  warnings: string[];
+  /**
+   * True when a spend budget applies and the call could not be costed (no target of the alias
+   * has a price, or settle got no cost): its spend was not charged, never counted as zero.
+   */
+  unpriced?: boolean;
+  /** The budget units this call reserved (absent in a dry run and when no budget applies). */
+  reserved?: { tokens: number; spendUsd?: number };
 }
 
 export interface AiEstimate {

@@ -56,6 +56,15 @@ export interface LimitBackend {
   lift(key: string): boolean | Promise<boolean>;
   /** Suspensions in force whose key starts with `prefix` (for operators). */
   suspensions(prefix: string): Map<string, SuspensionRecord> | Promise<Map<string, SuspensionRecord>>;
+  /**
+   * Corrects cells charged earlier by a check: each cell's `cost` is the signed difference
+   * (real use minus what was charged), applied unconditionally (it already happened) and
+   * atomically, never below empty: a rate cell's TAT never goes below `now`, a quota's count
+   * never below 0. A quota whose period has ended (now >= resetAt) is left alone. Returns the
+   * units in use after the correction, per cell (as CellOutcome.used). The AI layer settles
+   * a reservation (estimated tokens and cost) with the real usage this way.
+   */
+  adjust(now: number, cells: readonly Cell[]): number[] | Promise<number[]>;
 }
 
 /** Parses a stored suspension record; a foreign value still counts as a suspension. */

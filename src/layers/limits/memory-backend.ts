@@ -1,6 +1,9 @@
 import type { Cell, CellOutcome, CheckResult, LimitBackend, SuspensionRecord } from './backend.ts';
 import { gcra, quota } from './gcra.ts';
 
+/** Slack for float rounding in whole-unit counts (as gcra.ts). */
+const EPS_UNITS = 1e-6;
+
 interface Entry {
   value: number;
   /** ms since the epoch after which the entry means nothing and may be dropped */
@@ -59,6 +62,28 @@ export class MemoryBackend implements LimitBackend {
     return { admitted, cells: outcomes };
   }
 
+  adjust(now: number, cells: readonly Cell[]): number[] {
+    const used: number[] = new Array(cells.length);
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
+      const stored = this.read(cell.key, now);
+      if (cell.kind === 'rate') {
+        const r = gcraAdjust(now, stored, cell.limit, cell.windowMs, cell.cost);
+        if (r.next === undefined) this.counters.delete(cell.key);
+        else this.counters.set(cell.key, { value: r.next, expires: r.next });
+        used[i] = r.used;
+      } else if (now >= cell.resetAt) {
+        used[i] = 0;
+      } else {
+        const count = Math.max(0, (stored ?? 0) + cell.cost);
+        if (count === 0) this.counters.delete(cell.key);
+        else this.counters.set(cell.key, { value: count, expires: cell.resetAt });
+        used[i] = count;
+      }
+    }
+    return used;
+  }
+
   suspend(key: string, record: SuspensionRecord): void {
     if (!this.suspended.has(key)) this.suspended.set(key, record);
   }
@@ -89,4 +114,17 @@ export class MemoryBackend implements LimitBackend {
     const e = this.counters.get(key);
     return e && e.expires > now ? e.value : undefined;
   }
+}
+
+/**
+ * A rate cell corrected by `delta` units (signed): the TAT to store (undefined: the cell is
+ * empty) and the units in use after. adjust.lua does the same operations.
+ */
+export function gcraAdjust(now: number, tat: number | undefined, limit: number, windowMs: number, delta: number): { next: number | undefined; used: number } {
+  const t = windowMs / limit;
+  const base = tat === undefined ? now : Math.max(tat, now);
+  const next = Math.max(now, base + delta * t);
+  if (next <= now) return { next: undefined, used: 0 };
+  const remaining = Math.max(0, Math.floor((windowMs - (next - now)) / t + EPS_UNITS));
+  return { next, used: limit - remaining };
 }

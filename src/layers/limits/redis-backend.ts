@@ -11,6 +11,8 @@ import { parseSuspension, type Cell, type CellOutcome, type CheckResult, type Li
  * arithmetic as the memory backend, is the ~60 lines of check.lua.
  */
 const CHECK_LUA = readFileSync(new URL('./check.lua', import.meta.url), 'utf8');
+/** Corrections of charged cells (adjust), read-modify-write in one script for the same reason. */
+const ADJUST_LUA = readFileSync(new URL('./adjust.lua', import.meta.url), 'utf8');
 
 export interface RedisSettings {
   url: string;
@@ -21,6 +23,7 @@ export interface RedisSettings {
 
 type LimitClient = Redis & {
   pinpointLimitCheck(numKeys: number, ...args: (string | number)[]): Promise<unknown[]>;
+  pinpointLimitAdjust(numKeys: number, ...args: (string | number)[]): Promise<unknown[]>;
 };
 
 /** A Redis URL with any password taken out, for messages. */
@@ -47,6 +50,7 @@ export function openRedisClient(s: RedisSettings, report: (message: string) => v
     lazyConnect: false,
   });
   client.defineCommand('pinpointLimitCheck', { lua: CHECK_LUA });
+  client.defineCommand('pinpointLimitAdjust', { lua: ADJUST_LUA });
   let down = false;
   client.on('error', (err: Error) => {
     if (down) return;
@@ -70,7 +74,7 @@ export class RedisBackend implements LimitBackend {
     const args: (string | number)[] = [...suspensionKeys];
     for (const c of cells) args.push(c.key);
     args.push(now, charge ? 1 : 0, suspensionKeys.length);
-    for (const c of cells) args.push(c.kind === 'rate' ? 'r' : 'q', c.limit, c.kind === 'rate' ? c.windowMs : c.resetAt, c.cost);
+    pushCells(args, cells);
     const reply = await this.client.pinpointLimitCheck(suspensionKeys.length + cells.length, ...args);
     const index = Number(reply[0]);
     if (index > 0) return { suspended: { index: index - 1, record: parseSuspension(String(reply[1])) }, admitted: false, cells: [] };
@@ -79,6 +83,15 @@ export class RedisBackend implements LimitBackend {
       outcomes.push({ allowed: reply[i] === 1, remaining: Number(reply[i + 1]), used: Number(reply[i + 2]), resetMs: Number(reply[i + 3]), retryAfterMs: Number(reply[i + 4]) });
     }
     return { admitted: reply[2] === 1, cells: outcomes };
+  }
+
+  async adjust(now: number, cells: readonly Cell[]): Promise<number[]> {
+    if (cells.length === 0) return [];
+    const args: (string | number)[] = cells.map((c) => c.key);
+    args.push(now);
+    pushCells(args, cells);
+    const reply = await this.client.pinpointLimitAdjust(cells.length, ...args);
+    return reply.map(Number);
   }
 
   async suspend(key: string, record: SuspensionRecord): Promise<void> {
@@ -103,6 +116,11 @@ export class RedisBackend implements LimitBackend {
     } while (cursor !== '0');
     return found;
   }
+}
+
+/** Per cell: kind, limit, windowMs (rate) or resetAt (quota), cost; as check.lua and adjust.lua read them. */
+function pushCells(args: (string | number)[], cells: readonly Cell[]): void {
+  for (const c of cells) args.push(c.kind === 'rate' ? 'r' : 'q', c.limit, c.kind === 'rate' ? c.windowMs : c.resetAt, c.cost);
 }
 
 function escapeGlob(s: string): string {
