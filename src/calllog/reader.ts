@@ -29,6 +29,7 @@ interface Row {
   error: string | null;
   decision: string;
   request_headers: string;
+  ai: string | null;
 }
 
 /** Read-only access to a call log file; safe while a gateway is writing it (WAL). */
@@ -137,5 +138,6 @@ function toStored(r: Row): StoredCall {
   if (r.upstream_status !== null) call.upstreamStatus = r.upstream_status;
   if (r.upstream_ms !== null) call.upstreamMs = r.upstream_ms;
   if (r.error !== null) call.error = r.error;
+  if (r.ai !== null) call.ai = JSON.parse(r.ai);
   return call;
 }

@@ -30,13 +30,14 @@ export type CallRow = [
   error: string | null,
   decision: string,
   requestHeaders: string,
+  ai: string | null,
 ];
 
 /** Column names in the order of CallRow. */
 export const CALL_COLUMNS = [
   'at', 'request_id', 'correlation_id', 'consumer', 'tenant', 'route', 'method', 'path', 'query', 'host', 'client_ip',
   'status', 'outcome', 'code', 'layer', 'upstream', 'upstream_status', 'upstream_ms', 'total_ms', 'config_revision',
-  'error', 'decision', 'request_headers',
+  'error', 'decision', 'request_headers', 'ai',
 ] as const;
 
 /**
@@ -68,5 +69,6 @@ export function callRow(r: CallRecord): CallRow {
     r.error ?? null,
     JSON.stringify(r.decision),
     JSON.stringify(r.requestHeaders),
+    r.ai ? JSON.stringify(r.ai) : null,
   ];
 }

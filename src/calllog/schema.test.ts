@@ -50,6 +50,21 @@ test('a version 1 file keeps its rows and gets the partial indexes', () => {
   again.close();
 });
 
+test('a version 2 file keeps its rows and gains the AI column', () => {
+  const file = join(dir, 'v2.db');
+  const old = new Database(file);
+  old.exec(V1.replace('PRAGMA user_version = 1;', 'PRAGMA user_version = 2;'));
+  old.close();
+  const db = openForWriting(file);
+  assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  const columns = (db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).map((c) => c.name);
+  assert.ok(columns.includes('ai'), columns.join(', '));
+  assert.equal(db.prepare("SELECT ai FROM calls WHERE request_id = 'req_old'").pluck().get(), null);
+  db.close();
+  // Opening again does not add it twice (ALTER would throw).
+  openForWriting(file).close();
+});
+
 test('the queries the reader runs use the partial indexes', () => {
   const db = openForWriting(join(dir, 'plans.db'));
   const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x') as { detail: string }[]).map((r) => r.detail).join(' ');

@@ -10,7 +10,7 @@ import { CALL_COLUMNS } from './row.ts';
  * `row_id` is AUTOINCREMENT so an id is never reused after retention deletes rows:
  * followers page with "rows after id N" and must never miss or repeat one.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS calls (
   config_revision TEXT    NOT NULL,
   error           TEXT,
   decision        TEXT    NOT NULL,
-  request_headers TEXT    NOT NULL
+  request_headers TEXT    NOT NULL,
+  ai              TEXT
 );
 -- request_id is indexed by its UNIQUE constraint. Request ids are time-ordered, so that
 -- index and calls_at grow at their end. The other indexes are partial: they hold only the
@@ -56,6 +57,9 @@ DROP INDEX IF EXISTS calls_code;
 DROP INDEX IF EXISTS calls_status;
 DROP INDEX IF EXISTS calls_correlation_id;
 `;
+
+/** Version 3 adds the AI call column (model, hops, usage, cost) as JSON text. */
+const MIGRATE_FROM_2 = 'ALTER TABLE calls ADD COLUMN ai TEXT';
 
 /** Binds a CallRow (positional, CALL_COLUMNS order); a request id already stored is skipped. */
 export const INSERT_CALL = `INSERT OR IGNORE INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${CALL_COLUMNS.map(() => '?').join(', ')})`;
@@ -78,6 +82,7 @@ export function openForWriting(file: string): Database.Database {
   }
   db.transaction(() => {
     if (version === 1) db.exec(MIGRATE_FROM_1);
+    if (version === 1 || version === 2) db.exec(MIGRATE_FROM_2);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

@@ -1,3 +1,4 @@
+import type { AiCallRecord } from '../ai/record.ts';
 import type { Decision } from '../decision/types.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface CallRecord {
   requestHeaders: Record<string, string | string[] | undefined>;
   /** Operator detail of an operational error. */
   error?: string;
+  /** AI routes: model, provider hops, usage, cost, time to first token. */
+  ai?: AiCallRecord;
 }
 
 export interface CallLogStats {
