@@ -43,8 +43,6 @@ export interface TemplateAnswer {
   request_id: string;
 }
 
-export type AnswerResult = { ok: true; body: TemplateAnswer } | { ok: false; message: string; pointer?: string };
-
 export interface CompiledTemplate {
   /** The route id. */
   readonly route: string;
@@ -61,8 +59,11 @@ export interface CompiledTemplate {
   render(body: unknown): ChatRequest;
   /** The model's output: its text (text mode), or its JSON parsed and checked against the output schema (json mode). */
   output(resp: ChatResponse): OutputResult;
-  /** The 200 body (TemplateAnswer), or why the output is unusable (502 ai.output_invalid). */
-  answer(resp: ChatResponse, requestId: string): AnswerResult;
+  /**
+   * The 200 body (TemplateAnswer) of an answer whose output() is ok; throws Error on one that is
+   * not (call output() first: an unusable output is 502 ai.output_invalid, not an answer).
+   */
+  answer(resp: ChatResponse, requestId: string): TemplateAnswer;
 }
 
 /**
@@ -154,9 +155,9 @@ function build(route: string, t: TemplateConfig, core: TemplateCore): CompiledTe
     output,
     answer(resp, requestId) {
       const out = output(resp);
-      if (!out.ok) return out;
+      if (!out.ok) throw new Error(`route ${route}: answer() of an unusable output (${out.message}); check output() first`);
       const usage = resp.usage ? { usage: { ...resp.usage } } : {};
-      return { ok: true, body: { output: out.value, model: t.model, template: { route, version: t.version }, ...usage, finishReason: resp.finishReason, request_id: requestId } };
+      return { output: out.value, model: t.model, template: { route, version: t.version }, ...usage, finishReason: resp.finishReason, request_id: requestId };
     },
   };
 }

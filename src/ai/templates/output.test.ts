@@ -54,16 +54,12 @@ test('json mode: the model\'s text parsed (a Markdown fence tolerated) and check
 
 test('the answer body: output, the alias, the route and version, usage, finish reason and request id', () => {
   const usage = { inputTokens: 12, outputTokens: 5, cachedInputTokens: 4 };
-  assert.deepEqual(jsonTemplate.answer(resp('{"score":3,"tags":[]}', { usage }), 'req_1'), {
-    ok: true,
-    body: { output: { score: 3, tags: [] }, model: 'fast', template: { route: 't0', version: 'v1' }, usage, finishReason: 'stop', request_id: 'req_1' },
-  });
+  assert.deepEqual(jsonTemplate.answer(resp('{"score":3,"tags":[]}', { usage }), 'req_1'), { output: { score: 3, tags: [] }, model: 'fast', template: { route: 't0', version: 'v1' }, usage, finishReason: 'stop', request_id: 'req_1' });
   // Key order is part of the contract people read: output first, request id last.
   const body = textTemplate.answer(resp('Hi', { finishReason: 'length' }), 'req_2');
-  assert.ok(body.ok);
-  assert.deepEqual(Object.keys(body.body), ['output', 'model', 'template', 'finishReason', 'request_id']);
-  assert.equal(body.body.output, 'Hi');
-  assert.equal(body.body.finishReason, 'length');
-  // An unusable output is not an answer: the serving step turns it into 502 ai.output_invalid.
-  assert.deepEqual(jsonTemplate.answer(resp('{"score": "high", "tags": []}'), 'req_3'), { ok: false, message: "the model's output does not match the output schema: /score must be number", pointer: '/score' });
+  assert.deepEqual(Object.keys(body), ['output', 'model', 'template', 'finishReason', 'request_id']);
+  assert.equal(body.output, 'Hi');
+  assert.equal(body.finishReason, 'length');
+  // An unusable output is not an answer: the serving step checks output() and answers 502 ai.output_invalid.
+  assert.throws(() => jsonTemplate.answer(resp('{"score": "high", "tags": []}'), 'req_3'), /route t0: answer\(\) of an unusable output \(the model's output does not match the output schema: \/score must be number\)/);
 });
