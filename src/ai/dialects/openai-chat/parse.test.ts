@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AiRequestError } from '../types.ts';
+import { testRefusals, type Refusal } from '../../../../test/ai/dialects/helpers.ts';
 import { parseChat } from './parse.ts';
 
 const base = { model: 'fast', messages: [{ role: 'user', content: 'Hi' }] };
@@ -149,7 +149,7 @@ for (const c of accepted) {
   });
 }
 
-const refused: { name: string; body: unknown; path: string; message: RegExp }[] = [
+const refused: Refusal[] = [
   { name: 'a body that is not an object', body: [1], path: '', message: /must be a JSON object/ },
   { name: 'no model', body: { messages: base.messages }, path: 'model', message: /is required/ },
   { name: 'model of the wrong type', body: { ...base, model: 3 }, path: 'model', message: /expected a string, got 3/ },
@@ -173,16 +173,4 @@ const refused: { name: string; body: unknown; path: string; message: RegExp }[] 
   { name: 'stream not a boolean', body: { ...base, stream: 'yes' }, path: 'stream', message: /expected a boolean, got "yes"/ },
 ];
 
-for (const c of refused) {
-  test(`chat parse refuses ${c.name}`, () => {
-    assert.throws(
-      () => parseChat(c.body),
-      (err: unknown) => {
-        assert.ok(err instanceof AiRequestError, String(err));
-        assert.equal(err.path, c.path);
-        assert.match(err.message, c.message);
-        return true;
-      },
-    );
-  });
-}
+testRefusals('chat parse', parseChat, refused);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatResponse, StreamEvent } from '../../types.ts';
 import type { AiError, RenderContext } from '../types.ts';
+import { encode, sseEvents } from '../../../../test/ai/dialects/helpers.ts';
 import { openAiChat } from './index.ts';
 
 const ctx: RenderContext = { model: 'fast', requestId: 'req_1', created: 1_700_000_000 };
@@ -45,21 +46,8 @@ for (const a of answers) {
   });
 }
 
-/** The JSON payloads of an SSE text, in order ('[DONE]' as a string). */
-function payloads(text: string): unknown[] {
-  return text
-    .split('\n\n')
-    .filter(Boolean)
-    .map((block) => {
-      const data = block.split('\n').find((l) => l.startsWith('data: '))!.slice(6);
-      return data === '[DONE]' ? data : JSON.parse(data);
-    });
-}
-
-function run(events: StreamEvent[], c: RenderContext = ctx): string {
-  const enc = openAiChat.chatStream!(c);
-  return events.map((e) => enc.event(e)).join('') + enc.end();
-}
+const payloads = (text: string) => sseEvents(text).map((e) => e.data);
+const run = (events: StreamEvent[], c: RenderContext = ctx) => encode(openAiChat.chatStream!(c), events);
 
 const chunk = (delta: unknown, finish: string | null = null, extra: Record<string, unknown> = {}) => ({
   id: 'chatcmpl-9',

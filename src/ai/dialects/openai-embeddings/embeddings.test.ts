@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AiRequestError } from '../types.ts';
+import { testRefusals, type Refusal } from '../../../../test/ai/dialects/helpers.ts';
 import { openAiEmbeddings } from './index.ts';
 
 const accepted: { name: string; body: Record<string, unknown>; want: unknown }[] = [
@@ -17,7 +17,7 @@ for (const c of accepted) {
   test(`embeddings parse: ${c.name}`, () => assert.deepEqual(openAiEmbeddings.parse(c.body), c.want));
 }
 
-const refused: { name: string; body: unknown; path: string; message: RegExp }[] = [
+const refused: Refusal[] = [
   { name: 'token arrays', body: { model: 'emb', input: [1, 2, 3] }, path: 'input', message: /token arrays are not supported/ },
   { name: 'arrays of token arrays', body: { model: 'emb', input: [[1, 2], [3]] }, path: 'input', message: /token arrays are not supported/ },
   { name: 'no input', body: { model: 'emb' }, path: 'input', message: /is required/ },
@@ -28,14 +28,7 @@ const refused: { name: string; body: unknown; path: string; message: RegExp }[] 
   { name: 'dimensions 0', body: { model: 'emb', input: 'x', dimensions: 0 }, path: 'dimensions', message: /at least 1/ },
 ];
 
-for (const c of refused) {
-  test(`embeddings parse refuses ${c.name}`, () => {
-    assert.throws(
-      () => openAiEmbeddings.parse(c.body),
-      (err: unknown) => err instanceof AiRequestError && err.path === c.path && c.message.test(err.message),
-    );
-  });
-}
+testRefusals('embeddings parse', openAiEmbeddings.parse, refused);
 
 const ctx = { model: 'emb', requestId: 'req_1', created: 1 };
 const resp = { model: 'text-embedding-3-small', vectors: [[0.5, -1.25], [3, 0]], usage: { inputTokens: 7, outputTokens: 0 } };
