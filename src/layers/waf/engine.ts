@@ -1,13 +1,16 @@
 import type { RequestDescription } from '../../pipeline/types.ts';
 import type { CompiledRule } from './compile.ts';
 import type { Field, FieldKind } from './fields.ts';
-import { TRANSFORMS, type TransformName, type Transformed } from './transforms.ts';
+import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
 
 /**
  * The inspection engine: runs the rules of one paranoia level over the fields of a request.
- * Rules that share targets and transformations are grouped, so each field is transformed
- * once per chain; the regular expressions of a group are also joined into one prefilter,
- * so a clean value costs one scan per chain, not one per rule.
+ * Rules that share targets and transformations are grouped, and the chains of all groups form
+ * one tree of prefixes, so each field is transformed once per distinct prefix (the groups that
+ * start with urlDecode, htmlEntityDecode, normalize share that work). The regular expressions
+ * of a group are joined into one prefilter, so a clean value costs one scan per chain, not one
+ * per rule. Nothing is allocated per field beyond what the transformations return: which of
+ * them changed the value is worked out again only for a match.
  */
 
 export interface RuleMatch {
@@ -23,8 +26,8 @@ export interface RuleMatch {
 
 interface Group {
   chain: readonly TransformName[];
-  /** Cache keys of each prefix of the chain. */
-  keys: readonly string[];
+  /** The node of the chain in the level's tree of chain prefixes (-1: no transformation). */
+  node: number;
   /** Regex and phrase rules; the prefilter matches whenever one of them can. */
   patterns: CompiledRule[];
   prefilter?: RegExp;
@@ -32,8 +35,16 @@ interface Group {
   detectors: CompiledRule[];
 }
 
+/** One transformation applied to the value of its parent node (-1: the field's value). */
+interface ChainNode {
+  transform: TransformName;
+  parent: number;
+}
+
 export interface LevelPlan {
   paranoia: number;
+  /** The tree of chain prefixes of every group, parents before children. */
+  nodes: readonly ChainNode[];
   rules: readonly CompiledRule[];
   byKind: ReadonlyMap<FieldKind, Group[]>;
   counting: readonly CompiledRule[];
@@ -44,6 +55,21 @@ export interface LevelPlan {
 
 export function planLevel(all: readonly CompiledRule[], paranoia: number): LevelPlan {
   const rules = all.filter((r) => r.paranoia <= paranoia);
+  const nodes: ChainNode[] = [];
+  const nodeIds = new Map<string, number>();
+  const nodeOf = (chain: readonly TransformName[]): number => {
+    let node = -1;
+    for (let i = 0; i < chain.length; i++) {
+      const key = chain.slice(0, i + 1).join(',');
+      let id = nodeIds.get(key);
+      if (id === undefined) {
+        nodeIds.set(key, (id = nodes.length));
+        nodes.push({ transform: chain[i], parent: node });
+      }
+      node = id;
+    }
+    return node;
+  };
   const byKind = new Map<FieldKind, Group[]>();
   for (const rule of rules) {
     if (!rule.test) continue;
@@ -52,7 +78,7 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
       if (!groups) byKind.set(kind, (groups = []));
       let g = groups.find((x) => x.chain.join(',') === rule.chainKey);
       if (!g) {
-        g = { chain: rule.chain, keys: rule.chain.map((_, i) => rule.chain.slice(0, i + 1).join(',')), patterns: [], detectors: [] };
+        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [] };
         groups.push(g);
       }
       (rule.source ? g.patterns : g.detectors).push(rule);
@@ -62,7 +88,7 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
     for (const g of groups) if (g.patterns.length > 1) g.prefilter = new RegExp(g.patterns.map((r) => `(?:${r.source})`).join('|'));
   }
   const readsBody = rules.some((r) => r.kinds.has('body.value') || r.kinds.has('body.name'));
-  return { paranoia, rules, byKind, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
+  return { paranoia, rules, nodes, byKind, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
 }
 
 /** Which rules do not apply to which fields on a route. */
@@ -83,6 +109,7 @@ export function inspect(plan: LevelPlan, req: RequestDescription, fields: readon
     if (seen) seen.alsoIn++;
     else found.set(rule.id, { rule, field, fragment, applied, alsoIn: 0 });
   };
+  const matched = (rule: CompiledRule, field: Field, fragment: string) => record(rule, field, fragment, applyChain(field.value, rule.chain).applied);
   for (const rule of plan.whole) {
     const fragment = rule.request!(req);
     if (fragment !== undefined) record(rule, { kind: 'header', name: 'request', value: '' }, fragment, []);
@@ -92,23 +119,24 @@ export function inspect(plan: LevelPlan, req: RequestDescription, fields: readon
     for (const f of fields) if (rule.kinds.has(f.kind)) n++;
     if (n > rule.countLimit!) record(rule, { kind: [...rule.kinds][0], name: kindLabel(rule), value: '' }, `${n} fields (limit ${rule.countLimit})`, []);
   }
+  const chains = new ChainValues(plan.nodes);
   for (const field of fields) {
     const groups = plan.byKind.get(field.kind);
     if (!groups) continue;
-    const cache = new Map<string, Transformed>();
+    chains.reset(field.value);
     for (const g of groups) {
-      const t = transformed(cache, field.value, g);
-      if (g.patterns.length && (!g.prefilter || g.prefilter.test(t.value))) {
+      const value = chains.value(g.node);
+      if (g.patterns.length && (!g.prefilter || g.prefilter.test(value))) {
         for (const rule of g.patterns) {
           if (rule.headers && field.header !== undefined && !rule.headers.has(field.header)) continue;
-          const fragment = rule.test!(t.value, field.raw);
-          if (fragment !== undefined) record(rule, field, fragment, t.applied);
+          const fragment = rule.test!(value, field.raw);
+          if (fragment !== undefined) matched(rule, field, fragment);
         }
       }
       for (const rule of g.detectors) {
         if (rule.headers && field.header !== undefined && !rule.headers.has(field.header)) continue;
-        const fragment = rule.test!(t.value, field.raw);
-        if (fragment !== undefined) record(rule, field, fragment, t.applied);
+        const fragment = rule.test!(value, field.raw);
+        if (fragment !== undefined) matched(rule, field, fragment);
       }
     }
   }
@@ -122,21 +150,29 @@ function kindLabel(rule: CompiledRule): string {
   return [...rule.kinds].map((k) => k.replace('.value', '').replace('.name', ' names')).join(' + ');
 }
 
-const UNCHANGED: Transformed = { value: '', applied: [] };
+/** The values of one field at each node of the chain tree, computed when first asked for. */
+class ChainValues {
+  private readonly values: string[];
+  private readonly done: Uint8Array;
+  private field = '';
 
-/** The value after the group's chain, reusing what an earlier group computed for a prefix. */
-function transformed(cache: Map<string, Transformed>, value: string, g: Group): Transformed {
-  const n = g.chain.length;
-  if (n === 0) return value === UNCHANGED.value ? UNCHANGED : { value, applied: UNCHANGED.applied };
-  let k = n;
-  let cur: Transformed | undefined;
-  while (k > 0 && !(cur = cache.get(g.keys[k - 1]))) k--;
-  if (!cur) cur = { value, applied: UNCHANGED.applied };
-  for (let i = k; i < n; i++) {
-    const name = g.chain[i];
-    const next = TRANSFORMS[name](cur.value);
-    cur = next === cur.value ? cur : { value: next, applied: [...cur.applied, name] };
-    cache.set(g.keys[i], cur);
+  constructor(private readonly nodes: readonly ChainNode[]) {
+    this.values = new Array<string>(nodes.length).fill('');
+    this.done = new Uint8Array(nodes.length);
   }
-  return cur;
+
+  reset(field: string): void {
+    this.field = field;
+    this.done.fill(0);
+  }
+
+  value(node: number): string {
+    if (node < 0) return this.field;
+    if (this.done[node]) return this.values[node];
+    const n = this.nodes[node];
+    const v = TRANSFORMS[n.transform](this.value(n.parent));
+    this.values[node] = v;
+    this.done[node] = 1;
+    return v;
+  }
 }

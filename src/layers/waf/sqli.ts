@@ -37,106 +37,159 @@ const BARE = ['n&no', 'n&so', 'n&vo', 'n&fo', 'n&f(', 'b&no', 'b&so', 'b&f(', 'n
 /** Fingerprints that are injections only when they are the whole value. */
 const QUOTED_EXACT = ['sc', 's)c', 'soc', 'sonc', 'sosc', 's&nc', 's&n', 's&s', 's&sc', 's&b', 's&bc'];
 
-interface Token {
-  type: string;
-  text: string;
+/** Every prefix of the patterns of a context (and the empty one), for the early stop. */
+function prefixesOf(patterns: readonly string[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const p of patterns) for (let k = 0; k <= p.length; k++) out.add(p.slice(0, k));
+  return out;
 }
 
+export interface Context {
+  prefixes: readonly string[];
+  exact: readonly string[];
+  /** Type strings that some pattern of the context starts with (so reading on may still match). */
+  open: ReadonlySet<string>;
+}
+
+export const BARE_CONTEXT: Context = { prefixes: BARE, exact: [], open: prefixesOf(BARE) };
+export const QUOTED_CONTEXT: Context = { prefixes: QUOTED, exact: QUOTED_EXACT, open: prefixesOf([...QUOTED, ...QUOTED_EXACT]) };
+
 export function detectSqli(value: string): string | undefined {
-  const bare = fingerprint(value, '');
-  if (matches(bare.types, BARE, [])) return fragment(value, bare.end);
+  const bare = fingerprint(value, '', BARE_CONTEXT);
+  if (bare && matches(bare.types, BARE_CONTEXT)) return fragment(value, bare.end);
   for (const q of ["'", '"']) {
     if (!value.includes(q)) continue;
-    const quoted = fingerprint(value, q);
-    if (matches(quoted.types, QUOTED, QUOTED_EXACT)) return fragment(value, quoted.end);
+    const quoted = fingerprint(value, q, QUOTED_CONTEXT);
+    if (quoted && matches(quoted.types, QUOTED_CONTEXT)) return fragment(value, quoted.end);
   }
   return undefined;
 }
 
-function matches(types: string, prefixes: readonly string[], exact: readonly string[]): boolean {
-  for (const p of prefixes) if (types.startsWith(p)) return true;
-  return exact.includes(types);
+export function matches(types: string, c: Context): boolean {
+  for (const p of c.prefixes) if (types.startsWith(p)) return true;
+  return c.exact.includes(types);
 }
 
 function fragment(value: string, end: number): string {
   return value.slice(0, Math.min(end, 120));
 }
 
-/** Token types of the first tokens; `quote` starts the scan inside a string closed by it. */
-export function fingerprint(value: string, quote: string): { types: string; end: number } {
-  const tokens: Token[] = [];
+/**
+ * Token types of the first tokens; `quote` starts the scan inside a string closed by it.
+ *
+ * With `context`, it stops as soon as the types read can no longer start any of its patterns
+ * (most prose: `bb`), and then returns undefined: what it read is final, because only the last
+ * token read can still change (a word becomes a function before `(`, a comment is dropped when
+ * another token follows). Without, it reads its MAX_TOKENS tokens (the tests compare the two).
+ */
+export function fingerprint(value: string, quote: string, context?: Context): { types: string; end: number } | undefined {
+  // `done`: the types of every token but the last (comments dropped); `last`: the last one's type.
+  let done = '';
+  let last = '';
+  let lastWord = '';
+  let count = 0;
+  let live = context === undefined;
   let i = 0;
   if (quote) {
     const close = value.indexOf(quote);
-    tokens.push({ type: 's', text: value.slice(0, close) });
+    last = 's';
+    count = 1;
     i = close + 1;
   }
-  while (i < value.length && tokens.length < MAX_TOKENS) {
-    const r = nextToken(value, i);
-    i = r.end;
-    if (!r.token) continue;
-    const prev = tokens[tokens.length - 1];
+  while (i < value.length && count < MAX_TOKENS) {
+    i = nextToken(value, i);
+    if (!tokenType) continue;
     // UNION ALL / UNION DISTINCT read as UNION.
-    if (prev?.type === 'U' && r.token.type === 'b' && UNION_MODIFIERS.has(r.token.text)) continue;
+    if (last === 'U' && tokenType === 'b' && UNION_MODIFIERS.has(tokenWord)) continue;
     // A word followed by '(' is a function call when it is a known function.
-    if (r.token.type === '(' && prev?.type === 'b' && FUNCTIONS.has(prev.text)) prev.type = 'f';
-    tokens.push(r.token);
+    if (tokenType === '(' && last === 'b' && FUNCTIONS.has(lastWord)) last = 'f';
+    // Comments in the middle say nothing (`1/**/or/**/1=1`); one at the end closes the query.
+    if (count > 0 && last !== 'c') done += last;
+    last = tokenType;
+    lastWord = tokenWord;
+    count++;
+    if (!live) {
+      if (context!.prefixes.some((p) => done.startsWith(p))) live = true;
+      else if (!context!.open.has(done)) return undefined;
+    }
   }
-  // Comments in the middle say nothing (`1/**/or/**/1=1`); one at the end closes the query.
-  const types = tokens
-    .filter((t, k) => t.type !== 'c' || k === tokens.length - 1)
-    .map((t) => t.type)
-    .join('');
-  return { types, end: i };
+  return { types: count > 0 ? done + last : done, end: i };
 }
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46 || c > 127;
 }
 
-function nextToken(s: string, i: number): { token?: Token; end: number } {
+// The token nextToken read (none: empty type, for whitespace), and for words their lowercased text.
+// Module state instead of a returned object: the scan allocates nothing per token.
+let tokenType = '';
+let tokenWord = '';
+
+const NUMBER = /^(?:0x[0-9a-f]+|0b[01]+|[0-9]+(?:\.[0-9]*)?(?:e[0-9]+)?)$/i;
+
+/** Reads the token at i into tokenType / tokenWord and returns where it ends. */
+function nextToken(s: string, i: number): number {
   const c = s[i];
   const code = s.charCodeAt(i);
-  if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || code === 160) return { end: i + 1 };
+  tokenWord = '';
+  if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || code === 160) {
+    tokenType = '';
+    return i + 1;
+  }
   if (c === "'" || c === '"' || c === '`') {
     const close = s.indexOf(c, i + 1);
-    const end = close === -1 ? s.length : close + 1;
-    return { token: { type: c === '`' ? 'b' : 's', text: s.slice(i + 1, close === -1 ? s.length : close) }, end };
+    tokenType = c === '`' ? 'b' : 's';
+    if (c === '`') tokenWord = s.slice(i + 1, close === -1 ? s.length : close);
+    return close === -1 ? s.length : close + 1;
   }
   if (c === '/' && s[i + 1] === '*') {
     const close = s.indexOf('*/', i + 2);
-    return { token: { type: 'c', text: '' }, end: close === -1 ? s.length : close + 2 };
+    tokenType = 'c';
+    return close === -1 ? s.length : close + 2;
   }
   if ((c === '-' && s[i + 1] === '-') || c === '#') {
     const nl = s.indexOf('\n', i);
-    return { token: { type: 'c', text: '' }, end: nl === -1 ? s.length : nl + 1 };
+    tokenType = 'c';
+    return nl === -1 ? s.length : nl + 1;
   }
-  if (c === '(' || c === ')' || c === ',' || c === ';') return { token: { type: c, text: c }, end: i + 1 };
+  if (c === '(' || c === ')' || c === ',' || c === ';') {
+    tokenType = c;
+    return i + 1;
+  }
   if (c === '@') {
     let j = i + 1;
     while (j < s.length && (s[j] === '@' || isWordChar(s.charCodeAt(j)))) j++;
-    return { token: { type: 'v', text: s.slice(i, j) }, end: j };
+    tokenType = 'v';
+    return j;
   }
-  if ((c === '&' && s[i + 1] === '&') || (c === '|' && s[i + 1] === '|')) return { token: { type: '&', text: c + c }, end: i + 2 };
+  if ((c === '&' && s[i + 1] === '&') || (c === '|' && s[i + 1] === '|')) {
+    tokenType = '&';
+    return i + 2;
+  }
   if ('=<>!+-*/%^&|~:'.includes(c)) {
     let j = i + 1;
     while (j < s.length && j < i + 3 && '=<>!'.includes(s[j])) j++;
-    return { token: { type: 'o', text: s.slice(i, j) }, end: j };
+    tokenType = 'o';
+    return j;
   }
   if (code >= 48 && code <= 57) {
     let j = i + 1;
     while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-    const text = s.slice(i, j);
     // 1e5, 0x41, 3.14 are numbers; 2nd, 10px are words.
-    return { token: { type: /^(?:0x[0-9a-f]+|0b[01]+|[0-9]+(?:\.[0-9]*)?(?:e[0-9]+)?)$/i.test(text) ? 'n' : 'b', text }, end: j };
+    const text = s.slice(i, j);
+    tokenType = NUMBER.test(text) ? 'n' : 'b';
+    if (tokenType === 'b') tokenWord = text;
+    return j;
   }
   if (isWordChar(code)) {
     let j = i + 1;
     while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-    const text = s.slice(i, j).toLowerCase();
-    return { token: { type: wordType(text), text }, end: j };
+    tokenWord = s.slice(i, j).toLowerCase();
+    tokenType = wordType(tokenWord);
+    return j;
   }
-  return { token: { type: 'o', text: c }, end: i + 1 };
+  tokenType = 'o';
+  return i + 1;
 }
 
 function wordType(w: string): string {
