@@ -1,3 +1,4 @@
+import { AI_CODES } from '../layers/ai/codes.ts';
 import { AUTHN_CODES } from '../layers/authn/codes.ts';
 import { AUTHZ_CODES } from '../layers/authz/codes.ts';
 import { BODY_CODES } from '../layers/body/codes.ts';
@@ -34,6 +35,7 @@ export const DECISION_CODES = {
   ...CSRF_CODES,
   ...AUTHZ_CODES,
   ...LIMITS_CODES,
+  ...AI_CODES,
 } as const satisfies Record<string, CodeSpec>;
 
 export type DecisionCode = keyof typeof DECISION_CODES;

@@ -23,6 +23,10 @@ const Budget = z
     requestsPerMinute: z.number().int().min(1).optional().describe('AI calls per minute.'),
     tokensPerMinute: z.number().int().min(1).optional().describe('Input plus output tokens per minute. A call reserves its estimate (prompt tokens + its max output) before it is sent, and is charged its real usage after.'),
     spend: Spend.optional().describe('A spend budget per UTC day or month.'),
+    failMode: z
+      .enum(['open', 'closed'])
+      .default('open')
+      .describe('When the counters (limits.backend: redis) cannot be reached: open lets calls through unchecked and uncharged (the call log notes it); closed refuses them with 503 ai.budget_unavailable.'),
   })
   .refine((b) => b.requestsPerMinute !== undefined || b.tokensPerMinute !== undefined || b.spend !== undefined, { message: 'a budget needs requestsPerMinute, tokensPerMinute or spend' });
 
