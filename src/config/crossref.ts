@@ -1,3 +1,4 @@
+import { aiIssues } from '../ai/crossref.ts';
 import { compilePipeline } from '../pipeline/order.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { PathIssue } from './issues.ts';
@@ -50,6 +51,7 @@ export function crossReferenceIssues(raw: unknown, locate: Locate): PathIssue[] 
       if (problem) issues.push({ path: ['services', name, 'upstreams', j, 'url'], message: problem, target: 'value' });
     });
   }
+  issues.push(...aiIssues(root));
   return issues;
 }
 
@@ -59,7 +61,7 @@ function servedRouteIssues(route: Record<string, unknown>, i: number, root: Reco
     return route.service === undefined ? [{ path: ['routes', i], message: 'a route needs a service (or serve: login for the session login route)', target: 'key' }] : [];
   }
   if (route.service !== undefined) return [{ path: ['routes', i, 'serve'], message: 'a route has either a service or serve, not both', target: 'key' }];
-  if (route.serve !== 'login') return [];
+  if (route.serve !== 'login') return []; // serve: ai is checked with the AI section (src/ai/crossref.ts)
   const sessions = asObject(asObject(root.authn)?.sessions);
   if (!sessions) return [{ path: ['routes', i, 'serve'], message: 'serve: login needs authn.sessions (the session settings)', target: 'value' }];
   const loginPath = typeof sessions.loginPath === 'string' ? sessions.loginPath : DEFAULT_LOGIN_PATH;
