@@ -23,7 +23,7 @@ export function openAiErrorObject(e: AiError): { message: string; type: string; 
 }
 
 export function pinpointMember(e: AiError): Record<string, unknown> {
-  return { request_id: e.requestId, ...e.details };
+  return { ...e.details, request_id: e.requestId };
 }
 
 export function openAiError(e: AiError): { body: unknown; headers: Record<string, string> } {

@@ -39,6 +39,8 @@ function mostSpecific(issue: Issue, base: readonly Key[]): { path: Key[]; issue:
 }
 
 function describeIssue(issue: Issue, path: readonly Key[]): string {
+  // A message written in a schema is already in the client's terms; zod's own start so.
+  if (!/^(Invalid|Too (small|big))\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
