@@ -63,8 +63,13 @@ for (const [status, openaiType, anthropicType] of statuses) {
     for (const name of ['openai-chat', 'openai-embeddings', 'openai-responses'] as const) {
       assert.deepEqual(dialects[name].error(denial(status)), {
         body: {
-          error: { message: 'The tenant\'s monthly spend budget is used up.', type: openaiType, code: 'ai.budget_exhausted', param: 'model' },
-          pinpoint: { request_id: 'req_7', budget: 'tenant', limit_usd: 100, used_usd: 100.2, resets_at: '2027-01-01T00:00:00Z' },
+          error: {
+            message: 'The tenant\'s monthly spend budget is used up.',
+            type: openaiType,
+            code: 'ai.budget_exhausted',
+            param: 'model',
+            pinpoint: { budget: 'tenant', limit_usd: 100, used_usd: 100.2, resets_at: '2027-01-01T00:00:00Z', request_id: 'req_7' },
+          },
         },
         headers: { 'x-request-id': 'req_7' },
       });
@@ -86,9 +91,9 @@ for (const [status, openaiType, anthropicType] of statuses) {
 
 test('error envelopes: no param is null for OpenAI and absent for Anthropic; details cannot overwrite the code or request id', () => {
   const e: AiError = { status: 403, code: 'ai.model_not_allowed', message: 'm', requestId: 'req_8', details: { request_id: 'spoof', error_code: 'spoof' } };
-  const openai = dialects['openai-chat'].error(e).body as { error: { param: unknown }; pinpoint: { request_id: string } };
+  const openai = dialects['openai-chat'].error(e).body as { error: { param: unknown; pinpoint: { request_id: string } } };
   assert.equal(openai.error.param, null);
-  assert.equal(openai.pinpoint.request_id, 'req_8');
+  assert.equal(openai.error.pinpoint.request_id, 'req_8');
   const anthropic = dialects['anthropic-messages'].error(e).body as { error: { details: Record<string, unknown> } };
   assert.deepEqual(anthropic.error.details, { request_id: 'spoof', error_code: 'ai.model_not_allowed' });
 });

@@ -106,8 +106,7 @@ test('chat stream mid-stream error: a data event with an error member (the usage
   assert.equal(out.length, 4);
   assert.deepEqual((out[2] as { usage: unknown }).usage, { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
   assert.deepEqual(out[3], {
-    error: { message: 'The provider stream failed.', type: 'api_error', code: 'ai.stream_interrupted', param: null },
-    pinpoint: { request_id: 'req_1', provider_status: 500 },
+    error: { message: 'The provider stream failed.', type: 'api_error', code: 'ai.stream_interrupted', param: null, pinpoint: { provider_status: 500, request_id: 'req_1' } },
   });
   assert.ok(!text.includes('[DONE]'));
 });

@@ -4,7 +4,7 @@
  * stream_options.include_usage) a usage chunk with empty choices, then `data: [DONE]`.
  */
 import type { StreamEvent, Usage } from '../../types.ts';
-import { openAiErrorObject, pinpointMember } from '../shared/openai-error.ts';
+import { openAiErrorObject } from '../shared/openai-error.ts';
 import { sse } from '../shared/sse.ts';
 import { compact } from '../shared/wire.ts';
 import type { AiError, RenderContext, StreamEncoder } from '../types.ts';
@@ -47,7 +47,7 @@ export class ChatChunkEncoder implements StreamEncoder {
   error(e: AiError, usage?: Usage): string {
     const u = usage ?? this.usage;
     const usageChunk = u && this.ctx.includeUsage ? this.usageChunk(u) : '';
-    return this.begin() + usageChunk + sse({ error: openAiErrorObject(e), pinpoint: pinpointMember(e) });
+    return this.begin() + usageChunk + sse({ error: openAiErrorObject(e) });
   }
 
   end(): string {

@@ -144,8 +144,7 @@ test('responses stream mid-stream error: response.failed with the usage so far, 
     code: 'ai.provider_rate_limited',
     message: 'The provider is rate limiting.',
     param: null,
-    error: { message: 'The provider is rate limiting.', type: 'rate_limit_error', code: 'ai.provider_rate_limited', param: null },
-    pinpoint: { request_id: 'req_abc', retry_after_s: 3 },
+    error: { message: 'The provider is rate limiting.', type: 'rate_limit_error', code: 'ai.provider_rate_limited', param: null, pinpoint: { retry_after_s: 3, request_id: 'req_abc' } },
   });
 });
 

@@ -7,7 +7,7 @@
  * ResponseStream expects. No `[DONE]`: the Responses API ends with the terminal event.
  */
 import type { FinishReason, StreamEvent, Usage } from '../../types.ts';
-import { openAiErrorObject, pinpointMember } from '../shared/openai-error.ts';
+import { openAiErrorObject } from '../shared/openai-error.ts';
 import { sse } from '../shared/sse.ts';
 import type { AiError, RenderContext, StreamEncoder } from '../types.ts';
 import { finishStatus, outputText, renderItem, responseIds, responseObject, type OutputItem, type ResponseState } from './response.ts';
@@ -64,7 +64,7 @@ export class ResponsesEventEncoder implements StreamEncoder {
     const error = openAiErrorObject(e);
     let out = this.begin();
     out += this.send('response.failed', { response: this.response({ status: 'failed', error: { code: e.code, message: e.message }, ...(u ? { usage: u } : {}) }) });
-    return out + this.send('error', { code: error.code, message: error.message, param: error.param, error, pinpoint: pinpointMember(e) });
+    return out + this.send('error', { code: error.code, message: error.message, param: error.param, error });
   }
 
   private begin(): string {

@@ -1,8 +1,10 @@
 /**
  * The error envelope of the OpenAI family (Chat Completions, Embeddings, Responses):
- * `{"error":{"message","type","code","param"}}`, which the openai SDK turns into its typed
- * error by status (BadRequestError, RateLimitError, ...) with `.code` = the Pinpoint code.
- * The `pinpoint` member carries the request id and the details the caller chose for its audience.
+ * `{"error":{"message","type","code","param","pinpoint"}}`, which the openai SDK turns into its
+ * typed error by status (BadRequestError, RateLimitError, ...) with `.code` = the Pinpoint code.
+ * `pinpoint` (the request id and the details the caller chose for its audience: which budget,
+ * the limit, the fix...) sits inside `error` because that member is what the SDKs keep
+ * (`err.error`, also for an error inside a stream).
  */
 import type { AiError } from '../types.ts';
 
@@ -17,15 +19,19 @@ export function openAiErrorType(status: number): string {
   return 'invalid_request_error';
 }
 
-/** The `error` member (also what a mid-stream error event carries). */
-export function openAiErrorObject(e: AiError): { message: string; type: string; code: string; param: string | null } {
-  return { message: e.message, type: openAiErrorType(e.status), code: e.code, param: e.param ?? null };
+export interface OpenAiErrorObject {
+  message: string;
+  type: string;
+  code: string;
+  param: string | null;
+  pinpoint: Record<string, unknown>;
 }
 
-export function pinpointMember(e: AiError): Record<string, unknown> {
-  return { ...e.details, request_id: e.requestId };
+/** The `error` member (also what a mid-stream error event carries). */
+export function openAiErrorObject(e: AiError): OpenAiErrorObject {
+  return { message: e.message, type: openAiErrorType(e.status), code: e.code, param: e.param ?? null, pinpoint: { ...e.details, request_id: e.requestId } };
 }
 
 export function openAiError(e: AiError): { body: unknown; headers: Record<string, string> } {
-  return { body: { error: openAiErrorObject(e), pinpoint: pinpointMember(e) }, headers: { 'x-request-id': e.requestId } };
+  return { body: { error: openAiErrorObject(e) }, headers: { 'x-request-id': e.requestId } };
 }
