@@ -16,6 +16,7 @@ import { whyCommand } from './why.ts';
 import { bisectCommand } from './bisect.ts';
 import { reportCommand } from './report.ts';
 import { auditCommand } from './audit.ts';
+import { openapiCommand } from './openapi.ts';
 
 function buildProgram(): Command {
   return new Command('pinpoint')
@@ -31,6 +32,7 @@ function buildProgram(): Command {
     .addCommand(bisectCommand())
     .addCommand(reportCommand())
     .addCommand(auditCommand())
+    .addCommand(openapiCommand())
     .addCommand(logsCommand())
     .addCommand(keysCommand())
     .addCommand(consumersCommand())

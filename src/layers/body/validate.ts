@@ -127,7 +127,7 @@ function isJson(mediaType: string): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
-function readDocument(file: string, at: (string | number)[]): Record<string, unknown> {
+export function readDocument(file: string, at: (string | number)[]): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -148,7 +148,7 @@ function readDocument(file: string, at: (string | number)[]): Record<string, unk
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-function findOperation(doc: Record<string, unknown>, id: string): { path: string; method: string; operation: Record<string, unknown> } | undefined {
+export function findOperation(doc: Record<string, unknown>, id: string): { path: string; method: string; operation: Record<string, unknown> } | undefined {
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, unknown>>)) {
     for (const method of METHODS) {
       const operation = item?.[method] as Record<string, unknown> | undefined;
