@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Message } from '@smithy/eventstream-codec';
+import type { ProviderError, StreamEvent } from '../../types.ts';
+import { invalidAnswer, isObject, parseJson, streamCut } from '../common/http.ts';
+import { JSON_TOOL } from '../common/tools.ts';
+import type { StreamDecoder } from '../types.ts';
+import { FrameReader, stringHeader } from './frames.ts';
+import { finishOf, usageOf } from './response.ts';
+
+type BlockKind = { kind: 'tool'; toolIndex: number } | { kind: 'json' };
+
+/**
+ * ConverseStream's AWS event stream: events messageStart, contentBlockStart (a tool use's id
+ * and name), contentBlockDelta (text, or a tool's input in pieces), contentBlockStop,
+ * messageStop (stopReason), metadata (usage); or an exception frame (:message-type exception,
+ * :exception-type throttlingException, modelStreamErrorException, ...) at any point. Neither
+ * the id nor the model is on the wire: the start event gets a fresh id.
+ */
+export class BedrockStreamDecoder implements StreamDecoder {
+  private readonly frames = new FrameReader();
+  private readonly blocks = new Map<number, BlockKind>();
+  private tools = 0;
+  private jsonTool = false;
+  private stopped = false;
+  private over = false;
+
+  constructor(private readonly newId: () => string = randomUUID) {}
+
+  push(chunk: Uint8Array): StreamEvent[] {
+    if (this.over) return [];
+    this.frames.append(chunk);
+    const out: StreamEvent[] = [];
+    while (!this.over) {
+      let frame: Message | undefined;
+      try {
+        frame = this.frames.next();
+      } catch (err) {
+        out.push(...this.fail({ status: 200, type: 'invalid_response', message: `the answer is not a valid AWS event stream: ${(err as Error).message}` }));
+        break;
+      }
+      if (!frame) break;
+      out.push(...this.message(frame));
+    }
+    return out;
+  }
+
+  end(): StreamEvent[] {
+    if (this.over) return [];
+    this.over = true;
+    return this.stopped && this.frames.pending === 0 ? [] : [{ type: 'error', error: streamCut('Bedrock') }];
+  }
+
+  private fail(error: ProviderError): StreamEvent[] {
+    this.over = true;
+    return [{ type: 'error', error }];
+  }
+
+  private message(m: Message): StreamEvent[] {
+    const text = new TextDecoder().decode(m.body);
+    const messageType = stringHeader(m, ':message-type');
+    if (messageType === 'exception') {
+      const json = parseJson(text);
+      const message = isObject(json) && typeof json.message === 'string' ? json.message : text;
+      return this.fail({ status: 200, type: stringHeader(m, ':exception-type') ?? 'exception', message });
+    }
+    if (messageType === 'error') return this.fail({ status: 200, type: stringHeader(m, ':error-code') ?? 'error', message: stringHeader(m, ':error-message') ?? text });
+    const json = parseJson(text);
+    if (!isObject(json)) return this.fail(invalidAnswer('a ConverseStream event', text));
+    switch (stringHeader(m, ':event-type')) {
+      case 'messageStart':
+        return [{ type: 'start', id: this.newId(), model: '' }];
+      case 'contentBlockStart':
+        return this.blockStart(Number(json.contentBlockIndex), isObject(json.start) ? json.start : {});
+      case 'contentBlockDelta':
+        return this.blockDelta(Number(json.contentBlockIndex), isObject(json.delta) ? json.delta : {});
+      case 'messageStop':
+        this.stopped = true;
+        return [{ type: 'finish', reason: finishOf(json.stopReason, this.jsonTool && this.tools === 0) }];
+      case 'metadata':
+        return isObject(json.usage) ? [{ type: 'usage', usage: usageOf(json.usage) }] : [];
+      default:
+        // contentBlockStop, and event types added later, carry nothing canonical.
+        return [];
+    }
+  }
+
+  private blockStart(index: number, start: Record<string, unknown>): StreamEvent[] {
+    const tool = isObject(start.toolUse) ? start.toolUse : undefined;
+    if (!tool) return [];
+    if (tool.name === JSON_TOOL) {
+      this.jsonTool = true;
+      this.blocks.set(index, { kind: 'json' });
+      return [];
+    }
+    const toolIndex = this.tools++;
+    this.blocks.set(index, { kind: 'tool', toolIndex });
+    return [{ type: 'tool_call', index: toolIndex, id: String(tool.toolUseId), name: String(tool.name), argumentsDelta: '' }];
+  }
+
+  private blockDelta(index: number, delta: Record<string, unknown>): StreamEvent[] {
+    if (typeof delta.text === 'string') return delta.text ? [{ type: 'text', text: delta.text }] : [];
+    const input = isObject(delta.toolUse) && typeof delta.toolUse.input === 'string' ? delta.toolUse.input : '';
+    if (!input) return [];
+    const block = this.blocks.get(index);
+    if (block?.kind === 'json') return [{ type: 'text', text: input }];
+    if (block?.kind === 'tool') return [{ type: 'tool_call', index: block.toolIndex, argumentsDelta: input }];
+    return [];
+  }
+}
