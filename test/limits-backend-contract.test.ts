@@ -1,50 +1,26 @@
 // One suite, two backends: the memory backend and the Redis backend (against the real Redis
 // on 127.0.0.1:6379, under a key prefix of its own) must decide every case alike.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import type { Cell, LimitBackend } from '../src/layers/limits/backend.ts';
-import { MemoryBackend } from '../src/layers/limits/memory-backend.ts';
-import { openRedisClient, RedisBackend } from '../src/layers/limits/redis-backend.ts';
+import type { Cell } from '../src/layers/limits/backend.ts';
+import { bothBackends } from './helpers/limit-backends.ts';
+import { REDIS_URL } from './helpers/redis-keys.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const T0 = Date.UTC(2031, 0, 31, 23, 59, 50);
 
-const memory = new MemoryBackend(() => T0);
-const redisClient = openRedisClient({ url: REDIS_URL, connectTimeoutMs: 2000, commandTimeoutMs: 2000 }, () => {});
-const redis = new RedisBackend(redisClient);
-const prefixes: string[] = [];
+const both = bothBackends(() => T0);
+const redis = both.redis;
 
-before(async () => {
-  if (redisClient.status !== 'ready') await once(redisClient, 'ready');
-});
-
-after(async () => {
-  memory.close();
-  const admin = new Redis(REDIS_URL);
-  for (const p of prefixes) {
-    const keys = await admin.keys(p + '*');
-    if (keys.length) await admin.del(...keys);
-  }
-  await admin.quit();
-  await redisClient.quit();
-});
+before(() => both.ready());
+after(() => both.close());
 
 const rate = (key: string, limit: number, windowS: number, cost = 1): Cell => ({ kind: 'rate', key, limit, windowMs: windowS * 1000, cost });
 const quota = (key: string, limit: number, resetAt: number, cost = 1): Cell => ({ kind: 'quota', key, limit, resetAt, cost });
 
-for (const [name, backend] of [
-  ['memory', memory],
-  ['redis', redis],
-] as [string, LimitBackend][]) {
+for (const [name, backend] of both.each) {
   describe(`limits backend contract: ${name}`, () => {
-    const fresh = () => {
-      const p = `pinpoint-test:${randomUUID()}:`;
-      prefixes.push(p);
-      return p;
-    };
+    const fresh = both.fresh;
 
     test('a burst of exactly the limit passes, the next is refused with the exact wait', async () => {
       const k = fresh() + 'a';
@@ -204,8 +180,7 @@ for (const [name, backend] of [
 }
 
 test('redis backend: one round trip per check, a single EVALSHA (the reads and writes run inside the script)', async () => {
-  const p = `pinpoint-test:${randomUUID()}:`;
-  prefixes.push(p);
+  const p = both.fresh();
   const cells = [rate(p + 'a', 100, 1), rate(p + 'b', 1000, 3600), quota(p + 'q', 100, T0 + 3600_000)];
   await redis.check(T0, cells, [p + 'suspended:consumer:x'], true); // loads the script if this Redis has not seen it
   const watcher = new Redis(REDIS_URL);

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { aiLayer } from '../layers/ai/index.ts';
 import { authnLayer, type AuthnDeps } from '../layers/authn/index.ts';
 import { authzLayer, type AuthzDeps } from '../layers/authz/index.ts';
 import { bodyLayer } from '../layers/body/index.ts';
@@ -35,9 +36,10 @@ export const NO_DEPS: PipelineDeps = {
  * step, at config load; a bad rule throws here. Layers a config does not use are left
  * out (undefined) and cost nothing.
  *
- * protocol → route → method → ip → body → waf → cors → authn → ip (identity) → csrf → authz → limits
+ * protocol → route → method → ip → body → waf → cors → authn → ip (identity) → csrf → authz → limits → ai
  * Cheap refusals that need no identity come first; the body is read only when a later
- * layer inspects it on the matched route; limits count only requests that would pass.
+ * layer inspects it on the matched route; limits count only requests that would pass; the
+ * ai layer (AI routes only) charges its budgets last, on the limits layer's counters.
  */
 export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): Pipeline {
   const routes = compileRoutes(config);
@@ -50,7 +52,8 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
   const csrf = csrfLayer(config, deps.csrf ?? { env: deps.authn.env });
   const authz = authzLayer(config, deps.authz);
   const limits = limitsLayer(config, deps.limits);
-  const inspecting = [ip, waf, cors, authn, csrf, authz, limits].filter((l): l is Layer => l?.needsBody !== undefined);
+  const ai = aiLayer(config, deps.limits);
+  const inspecting = [ip, waf, cors, authn, csrf, authz, limits, ai].filter((l): l is Layer => l?.needsBody !== undefined);
   const needsBody = (route: CompiledRoute) => inspecting.some((l) => l.needsBody!(route));
   const layers: (Layer | undefined)[] = [
     protocolLayer(compileProtocol(config)),
@@ -65,6 +68,7 @@ export function compilePipeline(config: Config, deps: PipelineDeps = NO_DEPS): P
     csrf,
     authz,
     limits,
+    ai,
   ];
   return new Pipeline(
     layers.filter((l): l is Layer => l !== undefined),
