@@ -3,6 +3,7 @@
  * embeddings list and the error envelope, as api.openai.com shapes them (Azure's first
  * stream chunk and error envelope too). Used by the OpenAI fake (openai.ts).
  */
+import { madeUpVector } from './server.ts';
 import type { FakeScript } from './types.ts';
 
 export type ScriptedUsage = { input: number; output: number; cached?: number; reasoning?: number };
@@ -80,13 +81,6 @@ export function embeddingsJson(model: string, inputs: string[], dimensions: numb
     return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector };
   });
   return { object: 'list', data, model, ...(promptTokens !== undefined && { usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }) };
-}
-
-/** A vector fixed by the text (so tests can compare), values exact in float32. */
-export function madeUpVector(text: string, dimensions: number): number[] {
-  let h = 0;
-  for (const ch of text) h = (h * 31 + ch.codePointAt(0)!) % 997;
-  return Array.from({ length: dimensions }, (_, i) => ((h + i * 7) % 64) / 64);
 }
 
 const OPENAI_ERROR_DEFAULTS: Record<number, { type: string; code: string | null }> = {

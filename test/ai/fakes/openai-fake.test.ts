@@ -6,9 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { madeUpVector } from './openai-answers.ts';
 import { startOpenAIFake } from './openai.ts';
-import type { FakeServer } from './server.ts';
+import { type FakeServer, madeUpVector } from './server.ts';
 
 const KEY = 'sk-test-0123456789abcdef';
 

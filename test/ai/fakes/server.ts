@@ -167,6 +167,13 @@ export function scriptedUsage(script: FakeScript, call: RecordedCall, answer: st
   return script.usage ?? { input: Math.max(1, Math.ceil(call.rawBody.length / 4)), output: Math.max(1, Math.ceil(answer.length / 4)) };
 }
 
+/** An embedding fixed by the text (so tests can compare), its values exact in float32. */
+export function madeUpVector(text: string, dimensions: number): number[] {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.codePointAt(0)!) % 997;
+  return Array.from({ length: dimensions }, (_, i) => ((h + i * 7) % 64) / 64);
+}
+
 /** How the stream player frames each part of a streamed answer in the provider's wire format. */
 export interface StreamFrames<T> {
   /** Bytes of one content chunk (index counts from 0). */

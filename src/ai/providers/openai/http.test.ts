@@ -2,9 +2,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chatOverHttp, embeddingsOverHttp, streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
-import { madeUpVector } from '../../../../test/ai/fakes/openai-answers.ts';
 import { startOpenAIFake } from '../../../../test/ai/fakes/openai.ts';
-import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
+import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest, StreamEvent } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
 import { target } from '../common/testing.ts';
