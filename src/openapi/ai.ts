@@ -7,7 +7,7 @@ import type { Config, RouteConfig } from '../config/schema.ts';
 import type { TemplateConfig } from '../ai/schema.ts';
 import type { Components } from './components.ts';
 import type { Endpoint } from './endpoint.ts';
-import { headerRef, schemaRef } from './problems.ts';
+import { requestIdHeader, schemaRef } from './problems.ts';
 
 interface ApiEndpoint {
   /** The path ending that selects this endpoint. */
@@ -43,17 +43,16 @@ export function aiEndpoints(config: Config, route: RouteConfig, c: Components): 
   const api = APIS[ai.api];
   const models = (embeddings: boolean) => (ai.models ?? Object.keys(config.ai.models)).filter((m) => (config.ai.models[m]?.embeddings ?? false) === embeddings).sort();
   return route.paths.flatMap((pattern): Endpoint[] => {
-    const base = { method: 'post', flavor: ai.api, tag: 'ai', statuses: [400, 404, 429, 502, 504, ...budgets] } as const;
+    const base = { method: 'post', flavor: ai.api, tag: 'ai', statuses: [400, 404, 429, 502, 504, ...budgets] };
     const named = api.endpoints.find((e) => pattern.replace(/\/+$/, '').endsWith('/' + e.suffix));
     const chosen = named ? [{ e: named, pattern }] : pattern.endsWith('/*') ? api.endpoints.map((e) => ({ e, pattern: pattern.slice(0, -1) + e.suffix })) : [];
     if (!chosen.length) {
       const names = api.endpoints.map((e) => `/${e.suffix}`).join(', ');
-      return [{ ...base, pattern, statuses: [...base.statuses], summary: `Speaks ${api.name}`, description: `Speaks ${api.name} (route ${route.id}); the endpoint is chosen by the path's ending: ${names}.`, success: { '200': { description: 'The API\'s answer.', headers: { 'X-Request-Id': headerRef('XRequestId') } } } }];
+      return [{ ...base, pattern, summary: `Speaks ${api.name}`, description: `Speaks ${api.name} (route ${route.id}); the endpoint is chosen by the path's ending: ${names}.`, success: { '200': { description: 'The API\'s answer.', headers: requestIdHeader() } } }];
     }
     return chosen.map(({ e, pattern }) => ({
       ...base,
       pattern,
-      statuses: [...base.statuses],
       summary: e.name,
       description: `Speaks the ${e.name} API (route ${route.id}): point the official SDK's base URL at the gateway and use a Pinpoint key. Models: ${models(e.embeddings).join(', ') || 'none'}.`,
       externalDocs: { description: `The ${e.name} API reference`, url: e.docs },
@@ -72,7 +71,7 @@ function dialectBody(e: ApiEndpoint, models: string[]): Record<string, unknown> 
 function dialectSuccess(e: ApiEndpoint): Record<string, unknown> {
   const content: Record<string, unknown> = { 'application/json': { schema: { type: 'object', description: `An answer of the ${e.name} API.` } } };
   if (e.streams) content['text/event-stream'] = { schema: { type: 'string', description: `With "stream": true: the ${e.name} API's server-sent events; a failure mid-stream is its own error event.` } };
-  return { description: `The ${e.name} answer.`, headers: { 'X-Request-Id': headerRef('XRequestId') }, content };
+  return { description: `The ${e.name} answer.`, headers: requestIdHeader(), content };
 }
 
 function templateEndpoint(route: RouteConfig, t: TemplateConfig, pattern: string, c: Components, budgets: number[]): Endpoint {
@@ -102,7 +101,7 @@ function templateEndpoint(route: RouteConfig, t: TemplateConfig, pattern: string
     summary: `Prompt template ${id}`,
     description: `Prompt template ${id} (version ${t.version}) on the model alias ${t.model}: POST its variables, get the model's output as ${mode}. Invalid variables are 422 ai.template_invalid, with the JSON pointer of every failing field.`,
     requestBody: { required: true, content: { 'application/json': { schema: variables } } },
-    success: { '200': { description: 'The model\'s output.', headers: { 'X-Request-Id': headerRef('XRequestId') }, content: { 'application/json': { schema: answer } } } },
+    success: { '200': { description: 'The model\'s output.', headers: requestIdHeader(), content: { 'application/json': { schema: answer } } } },
     statuses: [400, 422, 429, 502, 504, ...budgets],
   };
 }

@@ -36,8 +36,8 @@ export function openApiDocument(config: Config, revision: string, opts: OpenApiO
     const security = routeSecurity(config, route);
     for (const [name, scheme] of security.schemes) c.securitySchemes.set(name, scheme);
     const endpoints = endpointsOf(config, route, c);
-    // Only some methods reach this route's operations: the others are answered 405.
-    const restricted = route.methods !== undefined || route.serve !== undefined;
+    // A route that lists its methods answers the others 405 (the login route lists POST).
+    const restricted = route.methods !== undefined;
     const { other } = routeMethods(route);
     for (const e of endpoints) {
       tags.add(e.tag);

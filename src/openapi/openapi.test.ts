@@ -295,6 +295,8 @@ test('a template route: POST its variables schema, the answer object, 422 with e
 });
 
 test('AI provider routes: the API\'s endpoints under a wildcard, their models, errors in the API\'s envelope', () => {
+  // The route lists no methods: no claim that others are answered 405.
+  assert.deepEqual(Object.keys(paths['/v1/chat/completions']), ['post']);
   const chat = paths['/v1/chat/completions'].post;
   assert.match(chat.description, /^Speaks the OpenAI Chat Completions API \(route openai\)/);
   assert.equal(chat.externalDocs.url, 'https://platform.openai.com/docs/api-reference/chat/create');

@@ -9,6 +9,8 @@ const ref = (kind: 'schemas' | 'responses' | 'headers', name: string) => ({ $ref
 export const schemaRef = (name: string) => ref('schemas', name);
 export const responseRef = (name: string) => ref('responses', name);
 export const headerRef = (name: string) => ref('headers', name);
+/** The header every response of the gateway carries, as a response's headers member. */
+export const requestIdHeader = () => ({ 'X-Request-Id': headerRef('XRequestId') });
 
 /**
  * How a route's refusals are written: RFC 9457 problems (ordinary routes; template routes,
@@ -53,7 +55,7 @@ export function codesWithStatus(status: number, ai: boolean): string[] {
 
 /** The refusal response of this status and flavor (a components.responses entry). */
 export function errorResponse(status: number | 'default', flavor: Flavor): Record<string, unknown> {
-  const headers: Record<string, unknown> = { 'X-Request-Id': headerRef('XRequestId') };
+  const headers: Record<string, unknown> = requestIdHeader();
   if (status === 429) headers['Retry-After'] = headerRef('RetryAfter');
   if (status === 405) headers.Allow = { description: 'The methods the route allows.', schema: { type: 'string' } };
   if (status === 401 && (flavor === 'rest' || flavor === 'template')) headers['WWW-Authenticate'] = { description: 'A challenge for each credential the route accepts.', schema: { type: 'string' } };

@@ -4,7 +4,7 @@ import type { RouteConfig } from '../config/schema.ts';
 import { findOperation, readDocument } from '../layers/body/validate.ts';
 import type { Components } from './components.ts';
 import type { Endpoint } from './endpoint.ts';
-import { headerRef } from './problems.ts';
+import { requestIdHeader } from './problems.ts';
 
 /** The methods an OpenAPI 3.1 path item can hold, in its order. */
 export const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -21,7 +21,7 @@ export function routeMethods(route: RouteConfig): { methods: string[]; other: st
 
 export function serviceEndpoints(route: RouteConfig, c: Components): Endpoint[] {
   const upstream = route.body?.openapi ? upstreamOperation(route.body.openapi) : undefined;
-  const success = upstream?.success ?? { '2XX': { description: `The answer of the service ${route.service}.`, headers: { 'X-Request-Id': headerRef('XRequestId') } } };
+  const success = upstream?.success ?? { '2XX': { description: `The answer of the service ${route.service}.`, headers: requestIdHeader() } };
   const body = requestBody(route, c, upstream?.requestBody);
   return route.paths.flatMap((pattern) =>
     routeMethods(route).methods.map((method) => ({
@@ -91,7 +91,7 @@ export function loginEndpoints(route: RouteConfig): Endpoint[] {
     success: {
       '200': {
         description: 'Logged in.',
-        headers: { 'Set-Cookie': { description: 'The signed session cookie.', schema: { type: 'string' } }, 'X-Request-Id': headerRef('XRequestId') },
+        headers: { 'Set-Cookie': { description: 'The signed session cookie.', schema: { type: 'string' } }, ...requestIdHeader() },
         content: { 'application/json': { schema: { type: 'object', required: ['consumer', 'expiresAt'], properties: { consumer: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } } } },
       },
     },
