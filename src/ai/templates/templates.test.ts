@@ -34,6 +34,8 @@ test('placeholders are filled: strings as they are, other values as JSON, absent
     { prompt: '{{text}} / {{v}}', body: { text: '{{v}}', v: 'secret' }, want: '{{v}} / secret' },
     { prompt: 'no placeholders, a brace or two: {"a": {"b": 1}} and { {x} }', body: {}, want: 'no placeholders, a brace or two: {"a": {"b": 1}} and { {x} }' },
     { prompt: '{{text}}{{text}}', body: { text: 'é😀' }, want: 'é😀é😀' },
+    { prompt: 'an unclosed {{ stays text, {{text}}', body: { text: 'x' }, want: 'an unclosed {{ stays text, x' },
+    { prompt: 'triple: {{{text}}}', body: { text: 'x' }, want: 'triple: {x}' },
   ];
   for (const c of cases) assert.equal(userText(render({ prompt: c.prompt, variables: OPEN }, c.body)), c.want, c.prompt);
 });
