@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { ChatRequest, Message, Part } from '../../types.ts';
 import { imageFromUrl } from '../shared/image.ts';
-import { compact, joinText, parseWire, refuseUnsupported, type Unsupported } from '../shared/wire.ts';
-import { AiRequestError, type ParsedCall } from '../types.ts';
+import { compact, parseWire, refuseUnsupported, toolResultText, type Unsupported } from '../shared/wire.ts';
+import type { ParsedCall } from '../types.ts';
 
 const Text = z.object({ type: z.literal('text'), text: z.string() });
 const Image = z.object({
@@ -123,16 +123,11 @@ function blockPart(block: Block, at: string): Part | undefined {
     case 'tool_use':
       return { type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input) };
     case 'tool_result': {
-      const content = block.content === undefined ? '' : typeof block.content === 'string' ? block.content : joinText(block.content.map((c, k) => textOnly(c, `${at}.content[${k}]`)));
+      const content = block.content === undefined ? '' : typeof block.content === 'string' ? block.content : toolResultText(block.content, 'text', `${at}.content`);
       return { type: 'tool_result', toolCallId: block.tool_use_id, content, ...(block.is_error ? { isError: true } : {}) };
     }
     case 'thinking':
     case 'redacted_thinking':
       return undefined;
   }
-}
-
-function textOnly(c: z.output<typeof Text> | z.output<typeof Image>, at: string): { text: string } {
-  if (c.type !== 'text') throw new AiRequestError(at, 'a tool_result can carry only text through the gateway');
-  return c;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ChatRequest, Message, Part } from '../../types.ts';
 import { imageFromUrl } from '../shared/image.ts';
 import { FunctionFields, JsonSchemaFields, jsonSchemaFormat, toolChoice, ToolChoiceMode, toolDefinition } from '../shared/openai-tools.ts';
-import { compact, joinText, parseWire, refuseUnsupported, type Unsupported } from '../shared/wire.ts';
+import { compact, parseWire, refuseUnsupported, toolResultText, type Unsupported } from '../shared/wire.ts';
 import { AiRequestError, type ParsedCall } from '../types.ts';
 
 const Text = z.object({ type: z.literal('text'), text: z.string() });
@@ -103,7 +103,7 @@ function message(m: ChatMessage, i: number): Message {
       return { role: 'assistant', parts };
     }
     case 'tool':
-      return { role: 'tool', parts: [{ type: 'tool_result', toolCallId: m.tool_call_id, content: typeof m.content === 'string' ? m.content : joinText(m.content) }] };
+      return { role: 'tool', parts: [{ type: 'tool_result', toolCallId: m.tool_call_id, content: typeof m.content === 'string' ? m.content : toolResultText(m.content, 'text', `${at}.content`) }] };
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ChatRequest, Message, Part } from '../../types.ts';
 import { imageFromUrl } from '../shared/image.ts';
 import { FunctionFields, JsonSchemaFields, jsonSchemaFormat, toolChoice, ToolChoiceMode, toolDefinition } from '../shared/openai-tools.ts';
-import { compact, joinText, parseWire, refuseUnsupported, type Unsupported } from '../shared/wire.ts';
+import { compact, parseWire, refuseUnsupported, toolResultText, type Unsupported } from '../shared/wire.ts';
 import { AiRequestError, type ParsedCall } from '../types.ts';
 
 const InputText = z.object({ type: z.literal('input_text'), text: z.string() });
@@ -101,7 +101,7 @@ function addItem(messages: Message[], item: Item, at: string): void {
       return;
     }
     case 'function_call_output': {
-      const content = typeof item.output === 'string' ? item.output : joinText(item.output.map((p, j) => textOnly(p, `${at}.output[${j}]`)));
+      const content = typeof item.output === 'string' ? item.output : toolResultText(item.output, 'input_text', `${at}.output`);
       messages.push({ role: 'tool', parts: [{ type: 'tool_result', toolCallId: item.call_id, content }] });
       return;
     }
@@ -123,9 +123,4 @@ function contentPart(p: ContentPart, at: string): Part {
       if (!p.image_url) throw new AiRequestError(`${at}.image_url`, 'images by file_id are not supported by the gateway; send image_url (an http(s) or data: URL)');
       return imageFromUrl(p.image_url, `${at}.image_url`);
   }
-}
-
-function textOnly(p: z.output<typeof InputText> | z.output<typeof InputImage>, at: string): { text: string } {
-  if (p.type !== 'input_text') throw new AiRequestError(at, 'a function_call_output can carry only text through the gateway');
-  return p;
 }

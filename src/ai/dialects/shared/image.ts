@@ -15,7 +15,3 @@ export function imageFromUrl(url: string, path: string): Extract<Part, { type: '
   return { type: 'image', url };
 }
 
-/** The data: URL of an inline image (for dialects that take images only as URLs). */
-export function imageUrl(part: Extract<Part, { type: 'image' }>): string {
-  return part.url ?? `data:${part.mediaType ?? 'application/octet-stream'};base64,${part.data ?? ''}`;
-}

@@ -15,7 +15,7 @@ export function parseWire<S extends z.ZodType>(schema: S, json: unknown): z.outp
   const result = schema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
   const { path, issue } = mostSpecific(result.error.issues[0]!, []);
-  throw new AiRequestError(jsonPath(path), describeIssue(issue, path));
+  throw new AiRequestError(jsonPath(path), describeIssue(issue));
 }
 
 /** ['messages', 2, 'content'] → 'messages[2].content' */
@@ -38,7 +38,7 @@ function mostSpecific(issue: Issue, base: readonly Key[]): { path: Key[]; issue:
   return mostSpecific(deepest, path);
 }
 
-function describeIssue(issue: Issue, path: readonly Key[]): string {
+function describeIssue(issue: Issue): string {
   // A message written in a schema is already in the client's terms; zod's own start so.
   if (!/^(Invalid|Too (small|big))\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
@@ -104,7 +104,15 @@ export function refuseUnsupported(json: unknown, rules: readonly Unsupported[]):
   for (const r of rules) if (r.when(json as Record<string, unknown>)) throw new AiRequestError(r.path, r.why);
 }
 
-/** Text parts joined, for places that take a single string (system prompts, tool results). */
-export function joinText(parts: readonly { text: string }[]): string {
-  return parts.map((p) => p.text).join('\n');
+/**
+ * A tool result given as content parts, as the one string the canonical shape holds: text
+ * parts joined by newlines; any other part (an image) is refused, since it cannot be carried.
+ */
+export function toolResultText(parts: readonly { type: string; text?: string }[], textType: string, at: string): string {
+  return parts
+    .map((p, i) => {
+      if (p.type !== textType || p.text === undefined) throw new AiRequestError(`${at}[${i}]`, 'a tool result can carry only text through the gateway');
+      return p.text;
+    })
+    .join('\n');
 }
