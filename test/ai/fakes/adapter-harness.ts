@@ -6,29 +6,35 @@
  */
 import { request } from 'undici';
 import type { ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse, ProviderError, StreamEvent } from '../../../src/ai/types.ts';
-import type { ProviderAdapter, ProviderTarget } from '../../../src/ai/providers/types.ts';
+import type { HttpCall, ProviderAdapter, ProviderHeaders, ProviderTarget } from '../../../src/ai/providers/types.ts';
 
 export type AdapterOutcome<T> = { ok: true; status: number; value: T } | { ok: false; status: number; error: ProviderError };
 
-async function send(call: { url: string; headers: Record<string, string>; body: string | Uint8Array }) {
+async function send(call: HttpCall) {
   return request(call.url, { method: 'POST', headers: call.headers, body: call.body });
+}
+
+/** Sends a call and decodes a whole answer, or the refusal. */
+async function wholeOverHttp<T>(adapter: ProviderAdapter, call: HttpCall, decode: (body: Buffer, headers: ProviderHeaders) => T): Promise<AdapterOutcome<T>> {
+  const res = await send(call);
+  const body = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode >= 300) return refused(adapter, res.statusCode, res.headers, body);
+  return { ok: true, status: res.statusCode, value: decode(body, res.headers) };
+}
+
+function refused(adapter: ProviderAdapter, status: number, headers: ProviderHeaders, body: Buffer): AdapterOutcome<never> {
+  return { ok: false, status, error: adapter.error(status, headers, body) };
 }
 
 /** A whole chat call: the adapter builds it, undici sends it, the adapter decodes the answer. */
 export async function chatOverHttp(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget): Promise<AdapterOutcome<ChatResponse | ProviderError>> {
-  const res = await send(await adapter.chat.call({ ...req, stream: false }, t));
-  const body = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode >= 300) return { ok: false, status: res.statusCode, error: adapter.error(res.statusCode, res.headers, body) };
-  return { ok: true, status: res.statusCode, value: adapter.chat.response(body, res.headers) };
+  return wholeOverHttp(adapter, await adapter.chat.call({ ...req, stream: false }, t), adapter.chat.response);
 }
 
 /** A streamed chat call: every chunk undici reads goes to the decoder; a broken connection ends it. */
 export async function streamOverHttp(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget): Promise<AdapterOutcome<StreamEvent[]>> {
   const res = await send(await adapter.chat.call({ ...req, stream: true }, t));
-  if (res.statusCode >= 300) {
-    const body = Buffer.from(await res.body.arrayBuffer());
-    return { ok: false, status: res.statusCode, error: adapter.error(res.statusCode, res.headers, body) };
-  }
+  if (res.statusCode >= 300) return refused(adapter, res.statusCode, res.headers, Buffer.from(await res.body.arrayBuffer()));
   const decoder = adapter.chat.stream();
   const events: StreamEvent[] = [];
   try {
@@ -42,8 +48,5 @@ export async function streamOverHttp(adapter: ProviderAdapter, req: ChatRequest,
 
 export async function embeddingsOverHttp(adapter: ProviderAdapter, req: EmbeddingsRequest, t: ProviderTarget): Promise<AdapterOutcome<EmbeddingsResponse | ProviderError>> {
   if (!adapter.embeddings) throw new Error(`${adapter.type} has no embeddings`);
-  const res = await send(await adapter.embeddings.call(req, t));
-  const body = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode >= 300) return { ok: false, status: res.statusCode, error: adapter.error(res.statusCode, res.headers, body) };
-  return { ok: true, status: res.statusCode, value: adapter.embeddings.response(body, res.headers) };
+  return wholeOverHttp(adapter, await adapter.embeddings.call(req, t), adapter.embeddings.response);
 }
