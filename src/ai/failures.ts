@@ -1,24 +1,18 @@
 import type { FallbackOn } from './schema.ts';
 
+import { AI_CODES } from '../layers/ai/codes.ts';
+
 /**
  * Failures of serving an AI call after the pipeline allowed it: operational errors of the
- * provider side, with their own table as upstream.* errors have (src/proxy/errors.ts). The
- * gateway answers in the client's error envelope and logs the code; docs/errors.md
- * documents each. `retryable`: whether the client may send the call again as it is.
+ * provider side (no layer refused the call). Their statuses, titles and retryability are in
+ * the ai codes table (src/layers/ai/codes.ts) with the layer's own; this picks them out.
+ * The gateway answers in the client's error envelope and logs the code.
  */
-export const AI_FAILURES = {
-  'ai.provider_refused': { status: 502, title: 'The model provider refused the gateway\'s call', retryable: false },
-  'ai.provider_rejected': { status: 400, title: 'The model provider rejected the call as invalid', retryable: false },
-  'ai.provider_rate_limited': { status: 429, title: 'The model provider is rate limiting the gateway', retryable: true },
-  'ai.provider_error': { status: 502, title: 'The model provider failed', retryable: true },
-  'ai.provider_timeout': { status: 504, title: 'The model provider did not answer in time', retryable: true },
-  'ai.provider_unreachable': { status: 502, title: 'The model provider could not be reached', retryable: true },
-  'ai.output_invalid': { status: 502, title: 'The model\'s output did not match the template\'s schema', retryable: true },
-  /** Sent as the dialect's error event: the stream had started, so nothing was retried. */
-  'ai.stream_interrupted': { status: 502, title: 'The model provider\'s stream failed after it had started', retryable: false },
-} as const;
+const FAILURE_CODES = ['ai.provider_refused', 'ai.provider_rejected', 'ai.provider_rate_limited', 'ai.provider_error', 'ai.provider_timeout', 'ai.provider_unreachable', 'ai.output_invalid', 'ai.stream_interrupted'] as const;
 
-export type AiFailureCode = keyof typeof AI_FAILURES;
+export const AI_FAILURES = Object.fromEntries(FAILURE_CODES.map((c) => [c, AI_CODES[c]])) as { [C in (typeof FAILURE_CODES)[number]]: (typeof AI_CODES)[C] };
+
+export type AiFailureCode = (typeof FAILURE_CODES)[number];
 
 /** How a failed hop is classed: the names fallbacks are configured with, plus what never falls back. */
 export type HopFailure = FallbackOn | 'rejected';

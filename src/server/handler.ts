@@ -11,6 +11,7 @@ import type { ProxyOutcome } from '../proxy/types.ts';
 import { describe } from './describe.ts';
 import { readRequestBody } from './read-body.ts';
 import { noteShadowDecision, runShadow, type ShadowDecision } from './shadow.ts';
+import { answerAi, isAiRoute, writeAiDenial } from './ai.ts';
 import { answerLogin } from './login.ts';
 import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
@@ -67,7 +68,9 @@ export function createHandler(deps: HandlerDeps) {
       // proxied answers. Taken from the context, not the decision: a cookie must not reach the log.
       if (ctx.responseHeaders) setGatewayHeaders(res, ctx.responseHeaders);
       if (decision.outcome === 'deny') {
-        writeProblem(res, decisionProblem(decision, ctx.audience, rt.typeBase), hasLargeUnreadBody(req, expectsContinue));
+        const close = hasLargeUnreadBody(req, expectsContinue);
+        if (isAiRoute(ctx)) writeAiDenial(res, ctx, decision, rt, close);
+        else writeProblem(res, decisionProblem(decision, ctx.audience, rt.typeBase), close);
         finish(decision, {});
         return;
       }
@@ -81,6 +84,11 @@ export function createHandler(deps: HandlerDeps) {
       if (ctx.route!.serve === 'login') {
         if (!answerLogin(res, rt.login!, decision)) return failed(new Error(`login of ${decision.consumer}: the password was removed while the request ran`));
         finish(decision, { outcome: 'allow' });
+        return;
+      }
+      if (ctx.route!.serve === 'ai') {
+        // The ai layer read the body (it needs it on every AI route).
+        answerAi(req, res, ctx, requestId, t0, rt, (extra) => finish(decision, extra), failed);
         return;
       }
       // When the body layer read the body, 100 Continue went out then.
