@@ -6,8 +6,10 @@ import { after, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from '../cli/run-cli.ts';
 import { loadConfigText } from '../config/load.ts';
+import { ConfigSchema } from '../config/schema.ts';
 import { openApiDocument, renderOpenApi } from './index.ts';
 import { openApiPaths } from './paths.ts';
+import { routeSecurity } from './security.ts';
 import { assertStructurallyValid, resolvePointer } from './structure.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pinpoint-openapi-'));
@@ -374,4 +376,22 @@ test('pinpoint openapi of a config that does not load says why and exits 1', asy
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^pinpoint: .*bad\.yaml: 1 error in config\n.*routes\[0\]\.service  service "nowhere" is not defined under services/s);
+});
+
+test('security schemes of every authn kind: API key (header, bearer, query), JWT of any issuer, introspection, basic', () => {
+  const config = ConfigSchema.parse({
+    authn: {
+      apiKeys: { bearer: false, queryParam: 'key' },
+      jwt: { a: { issuer: 'https://a.example', jwksUri: 'https://a.example/jwks', audiences: ['x'] }, b: { issuer: 'https://b.example', jwksUri: 'https://b.example/jwks', audiences: ['x'] } },
+      introspection: { corp: { endpoint: 'https://idp.internal/introspect', clientId: 'gw', clientSecretEnv: 'S' } },
+    },
+    routes: [{ id: 'r', service: 's', paths: ['/r'], authn: ['apiKey', 'jwt', 'introspection:corp', 'basic'], apiKeyInQuery: true }],
+  });
+  const { requirements, schemes } = routeSecurity(config, config.routes[0]);
+  assert.deepEqual(requirements, [{ apiKey: [] }, { apiKeyQuery: [] }, { jwt: [] }, { 'introspection.corp': [] }, { basic: [] }]);
+  assert.deepEqual(schemes.get('apiKeyQuery'), { type: 'apiKey', in: 'query', name: 'key', description: 'A Pinpoint API key in the key query parameter (accepted on some routes only: URLs end up in logs).' });
+  assert.match(schemes.get('jwt')!.description, /issued by https:\/\/a\.example, https:\/\/b\.example\.$/);
+  assert.deepEqual(schemes.get('basic'), { type: 'http', scheme: 'basic', description: "A consumer's name and password (HTTP Basic)." });
+  // The introspection endpoint is the operator's business, not the API's users'.
+  assert.doesNotMatch(JSON.stringify([...schemes.values()]), /idp\.internal/);
 });
