@@ -142,3 +142,14 @@ test('request: tool call arguments that are not a JSON object are refused, not s
     assert.throws(() => adapter.chat.call(req, target('anthropic')), /arguments of tool call 'weather'/);
   }
 });
+
+test('request: under API version 2026-10-21 and later, temperature and top_p are not sent (that version refuses them)', async () => {
+  const req = chatRequest({ temperature: 0.2, topP: 0.9, maxOutputTokens: 10, stop: ['END'] });
+  for (const version of ['2026-10-21', '2027-01-01']) {
+    const call = await adapter.chat.call(req, target('anthropic', { options: { version } }));
+    assert.equal(call.headers['anthropic-version'], version);
+    assert.deepEqual(JSON.parse(String(call.body)), { model: 'the-model', max_tokens: 10, stop_sequences: ['END'], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+  }
+  const old = JSON.parse(String((await adapter.chat.call(req, target('anthropic'))).body));
+  assert.deepEqual([old.temperature, old.top_p], [0.2, 0.9]);
+});

@@ -2,7 +2,7 @@ import type { ChatRequest, Message, Part, ToolChoice } from '../../types.ts';
 import { applyParams } from '../params.ts';
 import type { HttpCall, ProviderTarget } from '../types.ts';
 import { JSON_TOOL, jsonInstruction, jsonOutputVia, jsonToolSchema, toolInput } from '../common/tools.ts';
-import { DEFAULT_MAX_TOKENS, DEFAULT_VERSION, params } from './params.ts';
+import { DEFAULT_MAX_TOKENS, DEFAULT_VERSION, paramsFor } from './params.ts';
 
 type Block = Record<string, unknown>;
 interface AnthropicMessage {
@@ -17,20 +17,24 @@ export function chatCall(req: ChatRequest, t: ProviderTarget): HttpCall {
       'content-type': 'application/json',
       accept: req.stream ? 'text/event-stream' : 'application/json',
       'x-api-key': t.credentials.apiKey ?? '',
-      'anthropic-version': t.options.version || DEFAULT_VERSION,
+      'anthropic-version': versionOf(t),
     },
-    body: JSON.stringify(chatBody(req, t.model)),
+    body: JSON.stringify(chatBody(req, t.model, versionOf(t))),
   };
 }
 
-export function chatBody(req: ChatRequest, model: string): Record<string, unknown> {
+function versionOf(t: ProviderTarget): string {
+  return t.options.version || DEFAULT_VERSION;
+}
+
+export function chatBody(req: ChatRequest, model: string, version = DEFAULT_VERSION): Record<string, unknown> {
   const json = jsonOutputVia(req);
   const system = req.messages.filter((m) => m.role === 'system').map(textOf);
   if (json === 'instruction') system.push(jsonInstruction(req));
   const body: Record<string, unknown> = { model, max_tokens: DEFAULT_MAX_TOKENS };
   if (system.length) body.system = system.join('\n\n');
   body.messages = turns(req.messages);
-  applyParams(params, req, body);
+  applyParams(paramsFor(version), req, body);
   if (json === 'tool') {
     body.tools = [{ name: JSON_TOOL, description: 'Give the answer as this tool\'s input.', input_schema: jsonToolSchema(req) }];
     body.tool_choice = { type: 'tool', name: JSON_TOOL };

@@ -3,11 +3,17 @@ import { invalidAnswer, isObject, parseJson, providerError } from '../common/htt
 import { JSON_TOOL } from '../common/tools.ts';
 import type { ProviderHeaders } from '../types.ts';
 
-/** Anthropic's input_tokens leaves out cache reads and writes: the canonical input is all three. */
+/**
+ * Anthropic's input_tokens leaves out cache reads and writes: the canonical input is all
+ * three. output_tokens includes the thinking, which output_tokens_details.thinking_tokens
+ * counts (when the API sends it).
+ */
 export function usageOf(u: Record<string, unknown>): Usage {
   const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
   const usage: Usage = { inputTokens: n('input_tokens') + n('cache_read_input_tokens') + n('cache_creation_input_tokens'), outputTokens: n('output_tokens') };
   if (n('cache_read_input_tokens')) usage.cachedInputTokens = n('cache_read_input_tokens');
+  const thinking = isObject(u.output_tokens_details) ? u.output_tokens_details.thinking_tokens : undefined;
+  if (typeof thinking === 'number' && thinking > 0) usage.reasoningTokens = thinking;
   return usage;
 }
 

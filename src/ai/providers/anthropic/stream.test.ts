@@ -9,7 +9,7 @@ import { adapter } from './index.ts';
 const decode = (wire: Uint8Array) => decodeEveryWay(() => adapter.chat.stream(), wire);
 
 type Ev = readonly [string, unknown];
-const start = (usage: Record<string, number> = { input_tokens: 25, output_tokens: 1 }): Ev => [
+const start = (usage: Record<string, unknown> = { input_tokens: 25, output_tokens: 1 }): Ev => [
   'message_start',
   { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, usage } },
 ];
@@ -23,7 +23,7 @@ const toolBlock = (index: number, id: string, name: string, pieces: string[]): E
   ...pieces.map((partial_json): Ev => ['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }]),
   ['content_block_stop', { type: 'content_block_stop', index }],
 ];
-const end = (stop_reason: string, usage: Record<string, number> = { output_tokens: 12 }): Ev[] => [
+const end = (stop_reason: string, usage: Record<string, unknown> = { output_tokens: 12 }): Ev[] => [
   ['message_delta', { type: 'message_delta', delta: { stop_reason, stop_sequence: null }, usage }],
   ['message_stop', { type: 'message_stop' }],
 ];
@@ -70,6 +70,11 @@ for (const u of usageForms) {
 test('stream: a message_delta that repeats the input figures (newer API versions) wins over message_start', () => {
   const events = decode(sse([start({ input_tokens: 0, output_tokens: 1 }), ...textBlock(0, ['x']), ...end('end_turn', { input_tokens: 7, cache_read_input_tokens: 90, output_tokens: 4 })]));
   assert.deepEqual(events.at(-1), { type: 'usage', usage: { inputTokens: 97, outputTokens: 4, cachedInputTokens: 90 } });
+});
+
+test('stream: null figures in message_delta (API version 2026-10-21) keep message_start\'s', () => {
+  const events = decode(sse([start({ input_tokens: 12, cache_read_input_tokens: 30, output_tokens: 1 }), ...textBlock(0, ['x']), ...end('end_turn', { input_tokens: null, cache_creation_input_tokens: null, cache_read_input_tokens: null, output_tokens: 9 })]));
+  assert.deepEqual(events.at(-1), { type: 'usage', usage: { inputTokens: 42, outputTokens: 9, cachedInputTokens: 30 } });
 });
 
 test('stream: max_tokens → length, refusal → content_filter', () => {

@@ -55,7 +55,6 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'message_delta': {
         const delta = isObject(json.delta) ? json.delta : {};
         const out: StreamEvent[] = [{ type: 'finish', reason: finishOf(delta.stop_reason, this.jsonTool && this.tools === 0) }];
-        // message_delta's usage is cumulative; fields it leaves out keep message_start's.
         if (isObject(json.usage)) out.push({ type: 'usage', usage: this.usage(json.usage) });
         return out;
       }
@@ -95,7 +94,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     return [];
   }
 
+  /** message_delta's figures win; the ones it leaves out or sends as null keep message_start's. */
   private usage(delta: Record<string, unknown>): Usage {
-    return usageOf({ ...this.startUsage, ...delta });
+    const merged = { ...this.startUsage };
+    for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) merged[k] = v;
+    return usageOf(merged);
   }
 }
