@@ -81,7 +81,7 @@ const Template = z.strictObject({
     .default({ mode: 'text' })
     .describe('text: the answer is {"output": "..."}; json: the model is asked for JSON and its output is validated.'),
   maxOutputTokens: z.number().int().positive().optional().describe('Output token limit of each call.'),
-  temperature: z.number().min(0).max(2).optional(),
+  temperature: z.number().min(0).max(2).optional().describe('Sampling temperature of each call (the provider\'s default when absent).'),
 });
 
 export const AI_APIS = ['openai', 'anthropic'] as const;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { aiNotes } from '../ai/notes.ts';
 import { ConfigError, formatIssue, loadConfigFile, type ConfigIssue } from '../config/load.ts';
 
 export interface ValidationReport {
@@ -8,13 +9,16 @@ export interface ValidationReport {
   routes?: number;
   services?: number;
   errors: ConfigIssue[];
+  /** Not errors, but worth knowing before it runs (a model without a price, a secret not set). */
+  notes?: string[];
 }
 
 /** Loads the config the way the gateway does (schema, references, route compile) and reports. */
 export function validateFile(file: string, env: NodeJS.ProcessEnv = process.env): ValidationReport {
   try {
     const { config, revision } = loadConfigFile(file, { env });
-    return { file, ok: true, revision, routes: config.routes.length, services: Object.keys(config.services).length, errors: [] };
+    const notes = aiNotes(config, env);
+    return { file, ok: true, revision, routes: config.routes.length, services: Object.keys(config.services).length, errors: [], ...(notes.length ? { notes } : {}) };
   } catch (err) {
     if (err instanceof ConfigError) return { file, ok: false, errors: err.issues };
     return { file, ok: false, errors: [{ path: [], message: `cannot validate: ${(err as Error).message}` }] };
@@ -24,7 +28,8 @@ export function validateFile(file: string, env: NodeJS.ProcessEnv = process.env)
 /** For people: one `FILE:LINE:COL  path  message` line per error, then a count. */
 export function formatReport(report: ValidationReport): string {
   if (report.ok) {
-    return `${report.file}: ok (revision ${report.revision}, ${plural(report.routes!, 'route')}, ${plural(report.services!, 'service')})\n`;
+    const notes = (report.notes ?? []).map((n) => `note: ${n}\n`).join('');
+    return `${notes}${report.file}: ok (revision ${report.revision}, ${plural(report.routes!, 'route')}, ${plural(report.services!, 'service')})\n`;
   }
   const lines = report.errors.map((issue) => formatIssue(report.file, issue));
   return lines.join('\n') + `\n${report.file}: ${plural(report.errors.length, 'error')}\n`;

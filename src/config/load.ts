@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import { templateIssues } from '../ai/templates/index.ts';
 import { compileChecked, conflictsAmongValidRoutes, crossReferenceIssues } from './crossref.ts';
 import { substituteEnv } from './env.ts';
 import { schemaIssues, type PathIssue } from './issues.ts';
@@ -92,6 +93,7 @@ export function loadConfigText(text: string, source = '<config>', opts: LoadOpti
   found.push(...crossReferenceIssues(raw, at).filter((i) => !reported.has(i.path.join('\u0000'))));
   let pipeline: Pipeline | undefined;
   if (parsed.success) {
+    found.push(...templateIssues(parsed.data));
     const compiled = compileChecked(parsed.data);
     found.push(...compiled.issues);
     pipeline = compiled.pipeline;
