@@ -24,6 +24,8 @@ export interface CompiledRule {
   countLimit?: number;
   /** The source of a regex, or of the expression that stands for a phrase list (prefilter). */
   source?: string;
+  /** The detector's name, for a detector rule. */
+  detector?: string;
 }
 
 const TARGET_KINDS: Record<string, FieldKind[]> = {
@@ -94,7 +96,7 @@ export function compileRule(r: Rule, family: Family): CompiledRule {
   if (!detector) throw new RuleCompileError(`rule ${r.id}: detector ${m.detector} is not known`);
   if (m.detector === 'longerThan' && m.max === undefined) throw new RuleCompileError(`rule ${r.id}: detector longerThan needs max`);
   const max = m.max ?? 0;
-  return { ...base, test: (v, raw) => detector(v, raw, max) };
+  return { ...base, detector: m.detector, test: (v, raw) => detector(v, raw, max) };
 }
 
 function compileRegex(id: string, source: string): RegExp {

@@ -34,6 +34,12 @@ export const VALUE_DETECTORS = {
   },
 } satisfies Record<string, ValueDetector>;
 
+/**
+ * Detectors that cannot fire on a plain value (printable ASCII without % + & \, not decoded from
+ * anything: see plain-gate.ts): NUL, percent-encoding, U+FFFD and control characters are not in one.
+ */
+export const QUIET_ON_PLAIN: ReadonlySet<string> = new Set<keyof typeof VALUE_DETECTORS>(['nulByte', 'badUrlEncoding', 'badUtf8', 'controlChars']);
+
 export const REQUEST_DETECTORS = {
   /** Both Content-Length and Transfer-Encoding, or Content-Length values that disagree (request smuggling). */
   conflictingLength: (req: RequestDescription) => {

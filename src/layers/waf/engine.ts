@@ -1,6 +1,7 @@
 import type { RequestDescription } from '../../pipeline/types.ts';
 import type { CompiledRule } from './compile.ts';
-import type { Field, FieldKind } from './fields.ts';
+import type { Field, FieldKind, FieldView, FieldVisitor } from './fields.ts';
+import { IDENTITY_ON_PLAIN, PlainGate, type Condition, type PlainNeeds } from './plain-gate.ts';
 import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
 
 /**
@@ -11,6 +12,9 @@ import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
  * of a group are joined into one prefilter, so a clean value costs one scan per chain, not one
  * per rule. Nothing is allocated per field beyond what the transformations return: which of
  * them changed the value is worked out again only for a match.
+ *
+ * Before any of that, one scan of a plain value (plain-gate.ts) rules out the rules it cannot
+ * match, so a group whose rules all need what the value lacks costs nothing at all.
  */
 
 export interface RuleMatch {
@@ -33,20 +37,35 @@ interface Group {
   prefilter?: RegExp;
   /** Detector rules (run on every value). */
   detectors: CompiledRule[];
+  /** What each pattern, and each detector, needs of a plain value. */
+  patternNeeds: PlainNeeds[];
+  detectorNeeds: PlainNeeds[];
+}
+
+/** A part of a group to run on a plain value: its patterns (detector -1) or one detector; `when` it may match. */
+interface Step {
+  group: Group;
+  detector: number;
+  when: Exclude<Condition, 'never'>;
 }
 
 /** One transformation applied to the value of its parent node (-1: the field's value). */
 interface ChainNode {
   transform: TransformName;
   parent: number;
+  /** The transformation leaves a plain value as it is. */
+  identityOnPlain: boolean;
 }
 
 export interface LevelPlan {
   paranoia: number;
   /** The tree of chain prefixes of every group, parents before children. */
   nodes: readonly ChainNode[];
+  gate: PlainGate;
   rules: readonly CompiledRule[];
   byKind: ReadonlyMap<FieldKind, Group[]>;
+  /** By field kind and punctuation of a plain value: the steps that may match it (filled as values come). */
+  steps: Map<FieldKind, Map<number, Step[]>>;
   counting: readonly CompiledRule[];
   whole: readonly CompiledRule[];
   /** Whether any rule of this level inspects body fields. */
@@ -64,13 +83,16 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
       let id = nodeIds.get(key);
       if (id === undefined) {
         nodeIds.set(key, (id = nodes.length));
-        nodes.push({ transform: chain[i], parent: node });
+        nodes.push({ transform: chain[i], parent: node, identityOnPlain: IDENTITY_ON_PLAIN.has(chain[i]) });
       }
       node = id;
     }
     return node;
   };
   const byKind = new Map<FieldKind, Group[]>();
+  const gate = new PlainGate();
+  const needs = new Map<CompiledRule, PlainNeeds>();
+  const needsOf = (rule: CompiledRule) => needs.get(rule) ?? needs.set(rule, gate.needs(rule)).get(rule)!;
   for (const rule of rules) {
     if (!rule.test) continue;
     for (const kind of rule.kinds) {
@@ -78,17 +100,19 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
       if (!groups) byKind.set(kind, (groups = []));
       let g = groups.find((x) => x.chain.join(',') === rule.chainKey);
       if (!g) {
-        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [] };
+        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [], patternNeeds: [], detectorNeeds: [] };
         groups.push(g);
       }
       (rule.source ? g.patterns : g.detectors).push(rule);
+      (rule.source ? g.patternNeeds : g.detectorNeeds).push(needsOf(rule));
     }
   }
   for (const groups of byKind.values()) {
     for (const g of groups) if (g.patterns.length > 1) g.prefilter = new RegExp(g.patterns.map((r) => `(?:${r.source})`).join('|'));
   }
+  gate.seal();
   const readsBody = rules.some((r) => r.kinds.has('body.value') || r.kinds.has('body.name'));
-  return { paranoia, rules, nodes, byKind, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
+  return { paranoia, rules, nodes, gate, byKind, steps: new Map(), counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
 }
 
 /** Which rules do not apply to which fields on a route. */
@@ -101,49 +125,84 @@ export interface Inspection {
   matches: RuleMatch[];
 }
 
-export function inspect(plan: LevelPlan, req: RequestDescription, fields: readonly Field[], excluded: Excluded = NONE): Inspection {
+/** Visits the fields of a request in order (fields.ts walkFields, bound to the request). */
+export type FieldWalk = (visit: FieldVisitor) => void;
+
+export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWalk, excluded: Excluded = NONE): Inspection {
+  // Matches in the order rules first matched: whole-request rules, field counts, then the fields.
   const found = new Map<string, RuleMatch>();
-  const record = (rule: CompiledRule, field: Field, fragment: string, applied: readonly string[]) => {
+  const inFields = new Map<string, RuleMatch>();
+  const record = (into: Map<string, RuleMatch>, rule: CompiledRule, field: Field, fragment: string, applied: readonly string[]) => {
     if (excluded(rule, field)) return;
-    const seen = found.get(rule.id);
+    const seen = into.get(rule.id);
     if (seen) seen.alsoIn++;
-    else found.set(rule.id, { rule, field, fragment, applied, alsoIn: 0 });
+    else into.set(rule.id, { rule, field, fragment, applied, alsoIn: 0 });
   };
-  const matched = (rule: CompiledRule, field: Field, fragment: string) => record(rule, field, fragment, applyChain(field.value, rule.chain).applied);
   for (const rule of plan.whole) {
     const fragment = rule.request!(req);
-    if (fragment !== undefined) record(rule, { kind: 'header', name: 'request', value: '' }, fragment, []);
+    if (fragment !== undefined) record(found, rule, { kind: 'header', name: 'request', value: '' }, fragment, []);
   }
+  const counts = new Map<FieldKind, number>();
+  const chains = new ChainValues(plan.nodes);
+  const gate = plan.gate;
+  const test = (rule: CompiledRule, value: string, f: FieldView) => {
+    if (rule.headers && f.header !== undefined && !rule.headers.has(f.header)) return;
+    const fragment = rule.test!(value, f.raw);
+    if (fragment !== undefined) record(inFields, rule, f.field(), fragment, applyChain(f.value, rule.chain).applied);
+  };
+  const run = (g: Group, detector: number, f: FieldView) => {
+    const value = chains.value(g.node);
+    if (detector >= 0) test(g.detectors[detector], value, f);
+    else if (!g.prefilter || g.prefilter.test(value)) for (const rule of g.patterns) test(rule, value, f);
+  };
+  walk((f) => {
+    counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+    const groups = plan.byKind.get(f.kind);
+    if (!groups) return;
+    // A value decoded from something else (query, path) is not plain: detectors read what was received.
+    const plain = f.raw === undefined && gate.scan(f.value);
+    chains.reset(f.value, plain);
+    if (plain) {
+      for (const step of stepsFor(plan, f.kind, groups, gate.punct)) {
+        if (step.when === 'always' || gate.seen(step.when)) run(step.group, step.detector, f);
+      }
+      return;
+    }
+    for (const g of groups) {
+      if (g.patterns.length) run(g, -1, f);
+      for (let k = 0; k < g.detectors.length; k++) run(g, k, f);
+    }
+  });
   for (const rule of plan.counting) {
     let n = 0;
-    for (const f of fields) if (rule.kinds.has(f.kind)) n++;
-    if (n > rule.countLimit!) record(rule, { kind: [...rule.kinds][0], name: kindLabel(rule), value: '' }, `${n} fields (limit ${rule.countLimit})`, []);
+    for (const kind of rule.kinds) n += counts.get(kind) ?? 0;
+    if (n > rule.countLimit!) record(found, rule, { kind: [...rule.kinds][0], name: kindLabel(rule), value: '' }, `${n} fields (limit ${rule.countLimit})`, []);
   }
-  const chains = new ChainValues(plan.nodes);
-  for (const field of fields) {
-    const groups = plan.byKind.get(field.kind);
-    if (!groups) continue;
-    chains.reset(field.value);
-    for (const g of groups) {
-      const value = chains.value(g.node);
-      if (g.patterns.length && (!g.prefilter || g.prefilter.test(value))) {
-        for (const rule of g.patterns) {
-          if (rule.headers && field.header !== undefined && !rule.headers.has(field.header)) continue;
-          const fragment = rule.test!(value, field.raw);
-          if (fragment !== undefined) matched(rule, field, fragment);
-        }
-      }
-      for (const rule of g.detectors) {
-        if (rule.headers && field.header !== undefined && !rule.headers.has(field.header)) continue;
-        const fragment = rule.test!(value, field.raw);
-        if (fragment !== undefined) matched(rule, field, fragment);
-      }
-    }
-  }
+  for (const [id, m] of inFields) found.set(id, m);
   const matches = [...found.values()];
   let score = 0;
   for (const m of matches) score += m.rule.score;
   return { score, matches };
+}
+
+/** The steps of a kind's groups that may match a plain value with this punctuation, in the groups' order. */
+function stepsFor(plan: LevelPlan, kind: FieldKind, groups: readonly Group[], punct: number): readonly Step[] {
+  let byPunct = plan.steps.get(kind);
+  if (!byPunct) plan.steps.set(kind, (byPunct = new Map()));
+  let steps = byPunct.get(punct);
+  if (steps) return steps;
+  steps = [];
+  for (const group of groups) {
+    const parts: Array<[number, readonly PlainNeeds[]]> = group.patterns.length ? [[-1, group.patternNeeds]] : [];
+    group.detectorNeeds.forEach((n, k) => parts.push([k, [n]]));
+    for (const [detector, needs] of parts) {
+      const when = plan.gate.condition(needs, punct);
+      if (when !== 'never') steps.push({ group, detector, when });
+    }
+  }
+  // Values hold few distinct sets of punctuation; the bound only guards against a flood of them.
+  if (byPunct.size < 4096) byPunct.set(punct, steps);
+  return steps;
 }
 
 function kindLabel(rule: CompiledRule): string {
@@ -155,14 +214,16 @@ class ChainValues {
   private readonly values: string[];
   private readonly done: Uint8Array;
   private field = '';
+  private plain = false;
 
   constructor(private readonly nodes: readonly ChainNode[]) {
     this.values = new Array<string>(nodes.length).fill('');
     this.done = new Uint8Array(nodes.length);
   }
 
-  reset(field: string): void {
+  reset(field: string, plain: boolean): void {
     this.field = field;
+    this.plain = plain;
     this.done.fill(0);
   }
 
@@ -170,7 +231,8 @@ class ChainValues {
     if (node < 0) return this.field;
     if (this.done[node]) return this.values[node];
     const n = this.nodes[node];
-    const v = TRANSFORMS[n.transform](this.value(n.parent));
+    const input = this.value(n.parent);
+    const v = this.plain && n.identityOnPlain ? input : TRANSFORMS[n.transform](input);
     this.values[node] = v;
     this.done[node] = 1;
     return v;

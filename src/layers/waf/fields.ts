@@ -23,10 +23,32 @@ export interface Field {
 export const MAX_FIELDS = 20_000;
 const MAX_DEPTH = 64;
 
-/** Takes the request apart into fields. Cheap: one pass over each part, no copies of the body. */
+/**
+ * A field as the walk passes it: kind, value, raw and header to inspect it; field() for the whole
+ * Field, name and pointer included, which is built only then (for a match), so that walking a
+ * large JSON body builds no names and no objects per value.
+ */
+export interface FieldView {
+  readonly kind: FieldKind;
+  readonly value: string;
+  readonly raw?: string;
+  readonly header?: string;
+  field(): Field;
+}
+
+export type FieldVisitor = (f: FieldView) => void;
+
+/** All the fields of a request, in order: path, query, headers and cookies, then the body. */
 export function requestFields(ctx: EvalContext, inspectBody: boolean): Field[] {
-  const req = ctx.req;
   const out: Field[] = [];
+  walkFields(ctx, inspectBody, (f) => out.push(f.field()));
+  return out;
+}
+
+/** Takes the request apart into fields, visiting each in turn. Cheap: one pass over each part, no copies of the body. */
+export function walkFields(ctx: EvalContext, inspectBody: boolean, visit: FieldVisitor): void {
+  const req = ctx.req;
+  const out = new Built(visit);
   const path = percentDecode(req.path.replaceAll('+', '%2B'));
   out.push(path === req.path ? { kind: 'path', name: 'path', value: path } : { kind: 'path', name: 'path', value: path, raw: req.path });
   if (req.query) queryFields(req.query, 'query', 'query.name', 'query.value', out);
@@ -42,12 +64,40 @@ export function requestFields(ctx: EvalContext, inspectBody: boolean): Field[] {
     else out.push({ kind: 'header', name: `header.${name}`, value: v, header: name });
   }
   if (inspectBody && ctx.body) bodyFields(ctx, out);
-  return out;
 }
 
-function queryFields(text: string, prefix: string, nameKind: FieldKind, valueKind: FieldKind, out: Field[]): void {
+/** Visits fields built whole (all but JSON bodies), counting every field visited. */
+class Built implements FieldView {
+  count = 0;
+  private f!: Field;
+  constructor(readonly visit: FieldVisitor) {}
+
+  push(f: Field): void {
+    this.f = f;
+    this.count++;
+    this.visit(this);
+  }
+
+  get kind(): FieldKind {
+    return this.f.kind;
+  }
+  get value(): string {
+    return this.f.value;
+  }
+  get raw(): string | undefined {
+    return this.f.raw;
+  }
+  get header(): string | undefined {
+    return this.f.header;
+  }
+  field(): Field {
+    return this.f;
+  }
+}
+
+function queryFields(text: string, prefix: string, nameKind: FieldKind, valueKind: FieldKind, out: Built): void {
   let start = 0;
-  while (start <= text.length && out.length < MAX_FIELDS) {
+  while (start <= text.length && out.count < MAX_FIELDS) {
     let end = text.indexOf('&', start);
     if (end === -1) end = text.length;
     const pair = text.slice(start, end);
@@ -64,7 +114,7 @@ function queryFields(text: string, prefix: string, nameKind: FieldKind, valueKin
   }
 }
 
-function cookieFields(header: string, out: Field[]): void {
+function cookieFields(header: string, out: Built): void {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     const name = (eq === -1 ? part : part.slice(0, eq)).trim();
@@ -75,13 +125,13 @@ function cookieFields(header: string, out: Field[]): void {
   }
 }
 
-function bodyFields(ctx: EvalContext, out: Field[]): void {
+function bodyFields(ctx: EvalContext, out: Built): void {
   const body = ctx.body!;
   if (body.json !== undefined) {
-    walkJson(body.json, 'body', '', 0, out);
+    new JsonWalk(out).walk(body.json, 0);
   } else if (body.fields) {
     for (const [name, value] of body.fields) {
-      if (out.length >= MAX_FIELDS) break;
+      if (out.count >= MAX_FIELDS) break;
       out.push({ kind: 'body.name', name: `body.${name}`, value: name });
       out.push({ kind: 'body.value', name: `body.${name}`, value });
     }
@@ -97,19 +147,59 @@ function isTextual(mediaType: string): boolean {
   return mediaType !== 'application/octet-stream' && mediaType !== 'application/zip' && mediaType !== 'application/gzip' && mediaType !== 'application/pdf';
 }
 
-function walkJson(v: unknown, name: string, pointer: string, depth: number, out: Field[]): void {
-  if (out.length >= MAX_FIELDS || depth > MAX_DEPTH) return;
-  if (typeof v === 'string') {
-    out.push({ kind: 'body.value', name, value: v, pointer: pointer || '/' });
-  } else if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) walkJson(v[i], `${name}[${i}]`, `${pointer}/${i}`, depth + 1, out);
-  } else if (v !== null && typeof v === 'object') {
-    for (const key in v) {
-      const child = `${name}${isPlainKey(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`;
-      const ptr = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      out.push({ kind: 'body.name', name: child, value: key, pointer: ptr });
-      walkJson((v as Record<string, unknown>)[key], child, ptr, depth + 1, out);
+/**
+ * Walks a parsed JSON body: one body.value field per string, one body.name field per key, named
+ * like body.items[2].note with the JSON pointer /items/2/note. The path is kept as a stack of keys
+ * and indexes; names are built from it only when field() is asked for.
+ */
+class JsonWalk implements FieldView {
+  kind: FieldKind = 'body.value';
+  value = '';
+  private readonly path: Array<string | number> = [];
+
+  constructor(private readonly out: Built) {}
+
+  walk(v: unknown, depth: number): void {
+    const out = this.out;
+    if (out.count >= MAX_FIELDS || depth > MAX_DEPTH) return;
+    if (typeof v === 'string') {
+      this.emit('body.value', v);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        this.path.push(i);
+        this.walk(v[i], depth + 1);
+        this.path.pop();
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const key in v) {
+        this.path.push(key);
+        this.emit('body.name', key);
+        this.walk((v as Record<string, unknown>)[key], depth + 1);
+        this.path.pop();
+      }
     }
+  }
+
+  private emit(kind: FieldKind, value: string): void {
+    this.kind = kind;
+    this.value = value;
+    this.out.count++;
+    this.out.visit(this);
+  }
+
+  field(): Field {
+    let name = 'body';
+    let pointer = '';
+    for (const part of this.path) {
+      if (typeof part === 'number') {
+        name += `[${part}]`;
+        pointer += `/${part}`;
+      } else {
+        name += isPlainKey(part) ? `.${part}` : `[${JSON.stringify(part)}]`;
+        pointer += `/${part.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      }
+    }
+    return { kind: this.kind, name, value: this.value, pointer: this.kind === 'body.value' ? pointer || '/' : pointer };
   }
 }
 

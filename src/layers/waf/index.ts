@@ -5,7 +5,7 @@ import type { CompiledRoute } from '../route/compile.ts';
 import { compileRules, type CompiledRule } from './compile.ts';
 import { wafDenial, type DenialContext } from './denial.ts';
 import { inspect, planLevel, type Excluded, type LevelPlan } from './engine.ts';
-import { requestFields } from './fields.ts';
+import { walkFields } from './fields.ts';
 import { globMatch } from './glob.ts';
 import { FAMILIES, loadRuleFiles } from './rule-file.ts';
 
@@ -91,8 +91,7 @@ export function wafLayer(config: Config, deps: WafDeps = {}): Layer | undefined 
       if (!route) return SKIP;
       const plan = plans.get(route.id);
       if (!plan) return undefined;
-      const fields = requestFields(ctx, plan.inspectBody);
-      const { score, matches } = inspect(plan.level, ctx.req, fields, plan.excluded);
+      const { score, matches } = inspect(plan.level, ctx.req, (visit) => walkFields(ctx, plan.inspectBody, visit), plan.excluded);
       if (score < plan.denial.threshold) return undefined;
       const denial = wafDenial(score, matches, plan.denial);
       if (plan.mode === 'block') return denial;

@@ -37,6 +37,16 @@ const BARE = ['n&no', 'n&so', 'n&vo', 'n&fo', 'n&f(', 'b&no', 'b&so', 'b&f(', 'n
 /** Fingerprints that are injections only when they are the whole value. */
 const QUOTED_EXACT = ['sc', 's)c', 'soc', 'sonc', 'sosc', 's&nc', 's&n', 's&s', 's&sc', 's&b', 's&bc'];
 
+/**
+ * What a value must hold for detectSqli to find anything (for the plain-value gate, plain-gate.ts):
+ * the quoted readings need a quote, and every fingerprint of the bare reading holds a logic operator,
+ * UNION, a statement, `)` or `;`, which without `|&);` come only from these words. Undefined if a
+ * bare fingerprint ever does without them.
+ */
+export const SQLI_NEEDS: { punct: string; words: readonly string[] } | undefined = BARE.every((p) => /[&U;)E]/.test(p))
+  ? { punct: `'"|&);`, words: [...LOGIC, 'union', ...STATEMENTS] }
+  : undefined;
+
 /** Every prefix of the patterns of a context (and the empty one), for the early stop. */
 function prefixesOf(patterns: readonly string[]): ReadonlySet<string> {
   const out = new Set<string>();
