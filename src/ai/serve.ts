@@ -135,9 +135,16 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, sign
   const pt: ProviderTarget = { provider: p.name, type: p.type, baseUrl: p.baseUrl, model: target.model, credentials: p.credentials, options: p.options };
   const call = s.ai.call;
   let httpCall;
-  if (call.operation === 'chat') httpCall = await p.adapter.chat.call(call.request, pt);
-  else if (p.adapter.embeddings) httpCall = await p.adapter.embeddings.call(call.request, pt);
-  else return failed('rejected', `provider ${p.name} (${p.type}) does not serve embeddings`);
+  try {
+    if (call.operation === 'chat') httpCall = await p.adapter.chat.call(call.request, pt);
+    else if (p.adapter.embeddings) httpCall = await p.adapter.embeddings.call(call.request, pt);
+    else return failed('rejected', `provider ${p.name} (${p.type}) does not serve embeddings`);
+  } catch (err) {
+    // The adapter cannot express this call for its provider (an image by URL for Ollama, tool
+    // arguments that are not JSON): the client's input, told as the provider rejecting it.
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err), p);
+    return failed('rejected', `the call cannot be sent to ${p.type}: ${message}`, { status: 0, message });
+  }
   const sent = await send(p, httpCall, signal);
   if (!sent.ok) return failed(sent.failure, sent.message);
   const { statusCode: status, headers, body } = sent.res;
@@ -181,7 +188,7 @@ function answerWhole(s: ServeInput, answer: ChatResponse | EmbeddingsResponse, r
     const out = template.output(answer);
     if (!out.ok) {
       const code: AiFailureCode = 'ai.output_invalid';
-      writeAiError(res, undefined, { status: AI_FAILURES[code].status, code, message: `The model's output does not match the output schema: ${out.message}`, requestId: s.requestId, param: out.pointer, details: { retryable: true } }, s.typeBase);
+      writeAiError(res, undefined, { status: AI_FAILURES[code].status, code, message: out.message, requestId: s.requestId, param: out.pointer, details: { retryable: true } }, s.typeBase);
       return { kind: 'done', usage, stopped: 'the output failed the template schema', code, error: out.message };
     }
     writeAiJson(res, 200, template.answer({ ...answer, usage }, s.requestId));
@@ -263,7 +270,8 @@ function failureError(code: AiFailureCode, requestId: string, provider?: Provide
   const spec = AI_FAILURES[code];
   const details: Record<string, unknown> = { retryable: spec.retryable };
   if (provider) {
-    details.provider_status = provider.status;
+    // Status 0: the gateway could not express the call for the provider; it never answered.
+    if (provider.status > 0) details.provider_status = provider.status;
     if (provider.requestId) details.provider_request_id = provider.requestId;
     if (provider.retryAfterS !== undefined) details.retry_after_s = provider.retryAfterS;
   }
