@@ -69,9 +69,10 @@ export function aiLayer(config: Config, deps?: LimitsDeps): Layer | undefined {
       const alias = call.request.model;
       const model = plan.ai.models.get(alias);
       if (!model) return deny.modelUnknown(site, alias, [...plan.ai.models.keys()]);
-      if (model.embeddings !== (call.operation === 'embeddings')) return deny.wrongOperation(site, alias, model.embeddings);
+      // Allow-lists first: a caller learns nothing about an alias it may not use, not even its kind.
       const refused = modelRefusal(plan, r, site, ctx.identity, alias);
       if (refused) return refused;
+      if (model.embeddings !== (call.operation === 'embeddings')) return deny.wrongOperation(site, alias, model.embeddings);
 
       const asked = call.operation === 'chat' ? call.request.maxOutputTokens : undefined;
       if (asked !== undefined && model.maxOutputTokens !== undefined && asked > model.maxOutputTokens) return deny.outputOverModel(site, alias, asked, model.maxOutputTokens);
