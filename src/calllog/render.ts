@@ -6,6 +6,7 @@
 import { DECISION_CODES } from '../decision/codes.ts';
 import type { Decision } from '../decision/types.ts';
 import { UPSTREAM_ERRORS } from '../proxy/errors.ts';
+import { aiFields, renderAiDetail, renderViolatedBudgets } from './render-ai.ts';
 import { clip, printable, renderTable } from './text-table.ts';
 import type { StoredCall } from './types.ts';
 
@@ -43,6 +44,7 @@ export function renderCall(call: StoredCall): string {
       ['error', call.error],
     ]),
   );
+  if (call.ai) out.push('', 'AI call', fields(aiFields(call.ai)), ...renderAiDetail(call.ai));
   out.push('', renderDecision(d, { header: false }));
   out.push('', 'Request headers (secrets redacted)');
   const headers = Object.entries(call.requestHeaders);
@@ -75,6 +77,7 @@ export function renderDecision(d: Decision, opts: { header?: boolean } = {}): st
     );
     out.push('', 'Evidence');
     out.push(d.evidence.length ? renderTable(['where', 'expected', 'observed'], d.evidence.map((e) => [e.where, e.expected, e.observed]), { indent: '  ' }) : '  (none recorded)');
+    out.push(...renderViolatedBudgets(d.extensions));
     out.push('', 'Fixes');
     out.push(
       d.fixes.length
@@ -111,7 +114,9 @@ const DENY_KIND: Record<string, string> = {
   dependency_failed: 'dependency failed (fail-closed)',
 };
 
-function upstreamLine(call: StoredCall): string {
+function upstreamLine(call: StoredCall): string | undefined {
+  // An AI call's provider side is told in its own section.
+  if (call.ai) return undefined;
   if (!call.upstream && call.upstreamStatus === undefined) return '(not called)';
   const parts = [call.upstream ?? '?'];
   parts.push(call.upstreamStatus !== undefined ? `status ${call.upstreamStatus}` : 'no status');
