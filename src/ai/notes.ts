@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { aiPlan } from './plan.ts';
+import { adapterFor } from './providers/index.ts';
 import { unpricedTargets } from './usage/price.ts';
 
 /**
@@ -10,14 +11,15 @@ import { unpricedTargets } from './usage/price.ts';
  */
 export function aiNotes(config: Config, env: NodeJS.ProcessEnv): string[] {
   if (Object.keys(config.ai.models).length === 0) return [];
-  const plan = aiPlan(config, env);
   const notes: string[] = [];
-  for (const p of plan.providers.values()) {
-    for (const name of p.missingCredentials) {
-      const variable = config.ai.providers[p.name].credentials[name]?.env;
-      notes.push(`ai.providers.${p.name}: credential ${name} is not set (environment variable ${variable ?? '(none configured)'} is empty): its calls will fail with ai.provider_refused`);
+  // Read from `env` here, not from the compiled plan: the plan holds the gateway's own environment.
+  for (const [name, p] of Object.entries(config.ai.providers)) {
+    for (const credential of adapterFor(p.type)?.credentials.required ?? []) {
+      const variable = p.credentials[credential]?.env;
+      if (variable && !env[variable]) notes.push(`ai.providers.${name}: credential ${credential} is not set (environment variable ${variable} is empty): its calls will fail with ai.provider_refused`);
     }
   }
+  const plan = aiPlan(config);
   for (const u of unpricedTargets(plan)) {
     notes.push(`ai.models.${u.alias}: ${u.provider}/${u.model} has no price (not in the price table, no price override): its calls are logged as unpriced and charge no spend budget`);
   }
