@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { register as globalRegistry } from 'prom-client';
+import { aiRecord } from '../calllog/sample-ai-record.ts';
 import { callRecord, denialRecord } from './record-fixture.ts';
 import { createMetrics, MAX_SERIES_PER_METRIC, OVERFLOW, statusClass } from './metrics.ts';
 
@@ -133,4 +134,48 @@ test('observe stays cheap on the request path', () => {
   const usPerCall = ((performance.now() - t0) * 1000) / n;
   // Generous bound so a slow machine passes; binding labels per call costs several times more.
   assert.ok(usPerCall < 20, `observe took ${usPerCall.toFixed(2)} µs per call`);
+});
+
+test('AI calls: calls and provider hops by alias, provider and outcome; tokens in and out, cost, unpriced calls and time to first token', async () => {
+  const m = createMetrics();
+  m.observe(aiRecord());
+  m.observe(aiRecord({ stream: false, hops: [{ provider: 'backup', model: 'gpt-4o-mini', status: 200, ms: 40, outcome: 'ok' }], usage: { inputTokens: 10, outputTokens: 5 }, costUsd: 0.00004, ttftMs: 3000 }));
+  m.observe(aiRecord({ alias: 'local', provider: 'ollama', model: 'llama3', hops: [{ provider: 'ollama', model: 'llama3', status: 200, ms: 9, outcome: 'ok' }], usage: { inputTokens: 7, outputTokens: 2, estimated: true }, costUsd: undefined, unpriced: true, ttftMs: 90 }));
+  m.observe(aiRecord({ provider: 'openai', usage: undefined, costUsd: undefined, ttftMs: undefined, hops: [{ provider: 'openai', model: 'gpt-4o-mini', status: 429, ms: 2, outcome: 'rate_limited' }] }, { status: 429, outcome: 'error', code: 'ai.provider_rate_limited' }));
+  const text = await m.registry.metrics();
+  assert.match(text, /^pinpoint_ai_calls_total\{alias="gpt",provider="backup",outcome="allow"\} 2$/m);
+  assert.match(text, /^pinpoint_ai_calls_total\{alias="gpt",provider="openai",outcome="error"\} 1$/m);
+  assert.match(text, /^pinpoint_ai_calls_total\{alias="local",provider="ollama",outcome="allow"\} 1$/m);
+  // The first call's openai hop failed before its fallback answered: each hop is counted where it went.
+  assert.match(text, /^pinpoint_ai_provider_hops_total\{alias="gpt",provider="openai",outcome="server_error"\} 1$/m);
+  assert.match(text, /^pinpoint_ai_provider_hops_total\{alias="gpt",provider="openai",outcome="rate_limited"\} 1$/m);
+  assert.match(text, /^pinpoint_ai_provider_hops_total\{alias="gpt",provider="backup",outcome="ok"\} 2$/m);
+  assert.match(text, /^pinpoint_ai_tokens_total\{alias="gpt",provider="backup",direction="input"\} 1210$/m);
+  assert.match(text, /^pinpoint_ai_tokens_total\{alias="gpt",provider="backup",direction="output"\} 305$/m);
+  assert.match(text, /^pinpoint_ai_tokens_total\{alias="local",provider="ollama",direction="input"\} 7$/m);
+  const cost = /^pinpoint_ai_cost_usd_total\{alias="gpt",provider="backup"\} (\S+)$/m.exec(text);
+  assert.ok(cost && Math.abs(Number(cost[1]) - 0.0004) < 1e-12, cost?.[1]);
+  // An unpriced call is counted as such, never as a cost of zero.
+  assert.match(text, /^pinpoint_ai_unpriced_calls_total\{alias="local",provider="ollama"\} 1$/m);
+  assert.doesNotMatch(text, /pinpoint_ai_cost_usd_total\{alias="local"/);
+  assert.match(text, /^pinpoint_ai_time_to_first_token_seconds_bucket\{le="0.25",alias="gpt",provider="backup"\} 1$/m);
+  assert.match(text, /^pinpoint_ai_time_to_first_token_seconds_bucket\{le="4",alias="gpt",provider="backup"\} 2$/m);
+  assert.match(text, /^pinpoint_ai_time_to_first_token_seconds_count\{alias="local",provider="ollama"\} 1$/m);
+  // A call that no provider answered has no first token.
+  assert.doesNotMatch(text, /time_to_first_token_seconds_count\{alias="gpt",provider="openai"\}/);
+});
+
+test('AI figures that are not finite are left out, never thrown', async () => {
+  const m = createMetrics();
+  m.observe(aiRecord({ costUsd: Number.NaN, ttftMs: Number.POSITIVE_INFINITY }));
+  const text = await m.registry.metrics();
+  assert.match(text, /^pinpoint_ai_calls_total\{alias="gpt",provider="backup",outcome="allow"\} 1$/m);
+  assert.doesNotMatch(text, /pinpoint_ai_cost_usd_total\{/);
+  assert.doesNotMatch(text, /pinpoint_ai_time_to_first_token_seconds_count\{/);
+});
+
+test('a call of a plain route adds no AI series', async () => {
+  const m = createMetrics();
+  m.observe(record());
+  assert.doesNotMatch(await m.registry.metrics(), /pinpoint_ai_\w+\{/);
 });

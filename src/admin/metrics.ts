@@ -1,6 +1,8 @@
 import { METHODS } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallLogStats, CallRecord } from '../calllog/types.ts';
+import { createAiMetrics } from './ai-metrics.ts';
+import { Children, SEP } from './metric-children.ts';
 import { redactUrlPassword } from './redact-config.ts';
 
 /** Read when Prometheus scrapes, never on the request path. */
@@ -23,9 +25,7 @@ export interface Metrics {
 /** 0.5 ms to 10 s: a gateway's own overhead sits at the bottom, slow upstreams at the top. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Label combinations per metric beyond which new ones fold into one `_overflow` series. */
-export const MAX_SERIES_PER_METRIC = 5000;
-export const OVERFLOW = '_overflow';
+export { MAX_SERIES_PER_METRIC, OVERFLOW } from './metric-children.ts';
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS);
 const STATUS_CLASSES = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
@@ -37,33 +37,6 @@ export function statusClass(status: number): string {
   return c >= 1 && c <= 5 ? STATUS_CLASSES[c]! : 'other';
 }
 
-/**
- * Label-bound children of one metric, created once per label combination and reused:
- * `metric.labels(...)` validates and copies its arguments, too much to redo per request.
- * The count of combinations is bounded so a flood of odd values cannot grow memory.
- */
-class Children<T> {
-  private readonly map = new Map<string, T>();
-  private overflow: T | undefined;
-
-  constructor(private readonly bind: (...values: string[]) => T, private readonly arity: number) {}
-
-  get(key: string): T | undefined {
-    return this.map.get(key);
-  }
-
-  add(key: string, ...values: string[]): T {
-    if (this.map.size >= MAX_SERIES_PER_METRIC) {
-      this.overflow ??= this.bind(...new Array<string>(this.arity).fill(OVERFLOW));
-      return this.overflow;
-    }
-    const child = this.bind(...values);
-    this.map.set(key, child);
-    return child;
-  }
-}
-
-const SEP = '\u0001';
 
 export function createMetrics(initial: MetricSources = {}): Metrics {
   const registry = new Registry();
@@ -155,6 +128,7 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
     },
   });
 
+  const observeAi = createAiMetrics(registers);
   const requestChildren = new Children((...v) => requests.labels(...v), 4);
   const denialChildren = new Children((...v) => denials.labels(...v), 2);
   const upstreamErrorChildren = new Children((...v) => upstreamErrors.labels(...v), 1);
@@ -194,6 +168,7 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
       if (r.upstreamMs !== undefined && Number.isFinite(r.upstreamMs)) {
         (upstreamDurationChildren.get(route) ?? upstreamDurationChildren.add(route, route)).observe(r.upstreamMs / 1000);
       }
+      if (r.ai) observeAi(r.ai, outcome);
     },
   };
 }

@@ -13,7 +13,7 @@ const stored = (r: ReturnType<typeof aiRecord>): StoredCall => ({ ...r, rowId: 1
 test('an AI call: alias to provider model, every hop in order, why it stopped, usage, cost and first token', () => {
   const out = renderCall(stored(aiRecord({ template: { route: 'summarize', version: 'v3' } })));
   assert.match(out, /\nAI call\n/);
-  assert.match(out, /api +openai, streamed/);
+  assert.match(out, /api +openai-chat, streamed/);
   assert.match(out, /model +gpt → backup\/gpt-4o-mini/);
   assert.match(out, /template +route summarize, version v3/);
   assert.match(out, /usage +1200 in \(1000 cached\), 300 out \(50 reasoning\)\n/);

@@ -6,7 +6,7 @@ import type { CallRecord } from './types.ts';
 
 export function aiCallRecord(ai: Partial<AiCallRecord> = {}): AiCallRecord {
   return {
-    api: 'openai',
+    api: 'openai-chat',
     alias: 'gpt',
     stream: true,
     provider: 'backup',
