@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startNodeServer, stopAll, type Child } from './children.ts';
+import { callLogNote, onInterrupt, runCleanups } from './lifecycle.ts';
 import { preflight, runLoad, type LoadSettings, type Measurement } from './load.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { cpus } from 'node:os';
@@ -139,42 +140,6 @@ function cpuSummary(m: Measurement): string {
   const c = m.cpu;
   const other = c.otherCores === undefined ? '' : `, other programs ${c.otherCores.toFixed(2)}`;
   return `; cores: target ${c.targetCores.toFixed(2)}, load generator ${c.loadGeneratorCores.toFixed(2)}${other}`;
-}
-
-/** The call log must keep up for the comparison to be fair: report what it wrote and dropped. */
-async function callLogNote(gateway: Child): Promise<string> {
-  type Stats = { written: number; dropped: number; queued: number };
-  let stats = (await gateway.stats()) as Stats | null;
-  for (let i = 0; i < 50 && stats && stats.queued > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    stats = (await gateway.stats()) as Stats | null;
-  }
-  if (!stats) return 'call log counters unavailable';
-  const warning = stats.dropped > 0 ? ' (entries were DROPPED: the gateway did less work than a full log)' : '';
-  return `call log so far: ${stats.written} written, ${stats.dropped} dropped, ${stats.queued} queued${warning}`;
-}
-
-/** Runs each cleanup once (the JWKS server), whatever the others do. */
-async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
-  const pending = cleanups.splice(0);
-  await Promise.allSettled(pending.map((c) => c()));
-}
-
-function onInterrupt(dir: string, cleanups: Array<() => Promise<void>>): void {
-  let stopping = false;
-  const bail = (signal: string) => {
-    // `on`, not `once`: a repeated signal (tsx relays Ctrl-C to this process too) must not
-    // end the process before the servers are stopped.
-    if (stopping) return;
-    stopping = true;
-    log(`\n${signal}: stopping the servers`);
-    void Promise.allSettled([stopAll(), runCleanups(cleanups)]).finally(() => {
-      rmSync(dir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  process.on('SIGINT', () => bail('SIGINT'));
-  process.on('SIGTERM', () => bail('SIGTERM'));
 }
 
 main().then(

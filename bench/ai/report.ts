@@ -1,0 +1,168 @@
+// The AI bench's tables (or JSON): time to first token through the gateway vs the fake
+// directly, and non-streamed chat throughput of the AI route vs the plain proxy route.
+import { machine } from '../report.ts';
+import type { ChatLoad } from './chat-load.ts';
+import type { CpuFigures } from './cpu.ts';
+import type { AiBenchOptions, AiCase } from './options.ts';
+import type { Summary } from './stats.ts';
+import { CHAT_PATH, chatBody } from './workload.ts';
+
+/** The issue's targets: the gateway adds under 1 ms to the p50 TTFT; the AI route keeps 0.8x the plain route's throughput. */
+export const ADDED_TTFT_P50_MS = 1;
+export const AI_VS_PROXY_FLOOR = 0.8;
+/** Other programs using more than this many cores during a measurement make it unreliable. */
+const DISTURBED_CORES = 0.25;
+
+export interface TtftPhase {
+  phase: string;
+  concurrency: number;
+  direct: { ttft: Summary; total: Summary };
+  gateway: { ttft: Summary; total: Summary };
+  cpu?: CpuFigures;
+}
+
+export interface ThroughputCase {
+  name: AiCase;
+  label: string;
+  median: ChatLoad & { cpu?: CpuFigures };
+  rounds: Array<ChatLoad & { cpu?: CpuFigures }>;
+  notes: string[];
+}
+
+export interface AiBenchResult {
+  ttft: TtftPhase[];
+  throughput: ThroughputCase[];
+  notes: string[];
+}
+
+export const LABELS: Record<AiCase, string> = {
+  'ai-ttft': 'pinpoint, AI route (streamed)',
+  'ai-chat': 'pinpoint, AI route (public)',
+  'ai-proxy': 'pinpoint, plain proxy route',
+  'ai-chat-apikey': 'pinpoint, AI route, API key + budget',
+};
+
+const ms = (v: number) => v.toFixed(2);
+const added = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+
+export function addedP50(p: TtftPhase): number {
+  return p.gateway.ttft.p50 - p.direct.ttft.p50;
+}
+
+export function renderAiTables(r: AiBenchResult, o: AiBenchOptions): string {
+  const m = machine();
+  const lines = [`${m.date}  ${m.cpus} x ${m.cpuModel}  node ${m.node}`];
+  if (r.ttft.length) lines.push('', ...ttftTable(r.ttft, o));
+  if (r.throughput.length) lines.push('', ...throughputTable(r.throughput, o));
+  const notes = [...r.notes, ...r.throughput.flatMap((c) => c.notes.map((n) => `${c.label}: ${n}`))];
+  const disturbed = (what: string, cpu: Array<CpuFigures | undefined>) => {
+    const busiest = Math.max(0, ...cpu.map((c) => c?.otherCores ?? 0));
+    if (busiest > DISTURBED_CORES) notes.push(`${what}: other programs used up to ${busiest.toFixed(2)} cores meanwhile; the figures are disturbed, run again on a quiet machine`);
+  };
+  for (const p of r.ttft) disturbed(`time to first token, ${p.phase}`, [p.cpu]);
+  for (const c of r.throughput) disturbed(c.label, c.rounds.map((x) => x.cpu));
+  if (notes.length) lines.push('');
+  for (const n of notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
+  const lines = [
+    `time to first token (ms, request sent -> first content chunk parsed by the client): ${o.calls} streams per target and phase,`,
+    `interleaved; the fake streams ${o.chunks} chunks, ${o.firstTokenMs} ms before the first and ${o.chunkMs} ms between chunks`,
+    '',
+  ];
+  const head = ['phase', 'target', 'p50', 'p95', 'p99', 'mean', 'whole stream p50', 'gateway cpu us/stream', 'other load'];
+  const rows: string[][] = [];
+  for (const p of phases) {
+    const cpu = p.cpu ? p.cpu.gatewayUsPerReq.toFixed(0) : '-';
+    const other = p.cpu?.otherCores !== undefined ? p.cpu.otherCores.toFixed(2) : '-';
+    const row = (target: string, s: { ttft: Summary; total: Summary }, c: string, ol: string) => [p.phase, target, ms(s.ttft.p50), ms(s.ttft.p95), ms(s.ttft.p99), ms(s.ttft.mean), ms(s.total.p50), c, ol];
+    rows.push(row('fake provider, direct', p.direct, '-', '-'));
+    rows.push(row('through the gateway', p.gateway, cpu, other));
+    const d = (k: keyof Summary) => added(p.gateway.ttft[k] - p.direct.ttft[k]);
+    rows.push(['', 'added by the gateway', d('p50'), d('p95'), d('p99'), d('mean'), added(p.gateway.total.p50 - p.direct.total.p50), '', '']);
+  }
+  lines.push(...grid([head, ...rows], 2), '');
+  for (const p of phases) {
+    const a = addedP50(p);
+    lines.push(`  added p50, ${p.phase}: ${added(a)} ms (target < ${ADDED_TTFT_P50_MS} ms)  ${a < ADDED_TTFT_P50_MS ? 'target met' : 'TARGET NOT MET'}`);
+  }
+  return lines;
+}
+
+export interface ThroughputRatio {
+  name: AiCase;
+  base: AiCase;
+  throughput: number;
+  p99: number;
+  extraCpuUsPerReq?: number;
+  /** undefined: reported, no target. */
+  floor?: number;
+  met?: boolean;
+}
+
+/** The AI route against the plain proxy route (target), the API key route against the public AI route (reported). */
+export function throughputRatios(cases: ThroughputCase[]): ThroughputRatio[] {
+  const find = (n: AiCase) => cases.find((c) => c.name === n);
+  const pairs: Array<[AiCase, AiCase, number | undefined]> = [
+    ['ai-chat', 'ai-proxy', AI_VS_PROXY_FLOOR],
+    ['ai-chat-apikey', 'ai-chat', undefined],
+  ];
+  return pairs.flatMap(([name, base, floor]) => {
+    const a = find(name)?.median;
+    const b = find(base)?.median;
+    if (!a || !b) return [];
+    const throughput = a.requestsPerSec / b.requestsPerSec;
+    const extraCpuUsPerReq = a.cpu && b.cpu ? a.cpu.gatewayUsPerReq - b.cpu.gatewayUsPerReq : undefined;
+    return [{ name, base, throughput, p99: a.latency.p99 / b.latency.p99, extraCpuUsPerReq, floor, met: floor === undefined ? undefined : throughput >= floor }];
+  });
+}
+
+function throughputTable(cases: ThroughputCase[], o: AiBenchOptions): string[] {
+  const lines = [
+    `non-streamed chat throughput: POST ${CHAT_PATH} (${Buffer.byteLength(chatBody(false))}-byte JSON), ${o.connections} keep-alive connections, ` +
+      `${o.warmup} s warm-up + ${o.duration} s measured per case, ${o.rounds} round(s)${o.rounds > 1 ? ' (median round shown)' : ''}; the fake answers at once`,
+    '',
+  ];
+  const head = ['case', 'req/s', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'errors', 'non-2xx', 'gw cores', 'gw cpu us/req', 'main thread us/req', 'fake us/req', 'other load'];
+  const rows = cases.map((c) => {
+    const m = c.median;
+    const cpu = m.cpu;
+    return [
+      c.label,
+      m.requestsPerSec.toFixed(0),
+      ms(m.latency.p50),
+      ms(m.latency.p99),
+      ms(m.latency.mean),
+      String(m.requests),
+      String(m.errors),
+      String(m.non2xx),
+      cpu ? cpu.gatewayCores.toFixed(2) : '-',
+      cpu ? cpu.gatewayUsPerReq.toFixed(0) : '-',
+      cpu?.mainThreadUsPerReq !== undefined ? cpu.mainThreadUsPerReq.toFixed(0) : '-',
+      cpu ? cpu.fakeUsPerReq.toFixed(0) : '-',
+      cpu?.otherCores !== undefined ? cpu.otherCores.toFixed(2) : '-',
+    ];
+  });
+  lines.push(...grid([head, ...rows], 1));
+  const ratios = throughputRatios(cases);
+  if (ratios.length) lines.push('', 'case vs base                                       throughput ratio (target)   p99 ratio   extra gw cpu us/req');
+  for (const r of ratios) {
+    const target = r.floor === undefined ? 'no target' : `>= ${r.floor.toFixed(2)}`;
+    const verdict = r.met === undefined ? '' : r.met ? 'target met' : 'TARGET NOT MET';
+    const cpu = r.extraCpuUsPerReq === undefined ? '-' : r.extraCpuUsPerReq.toFixed(0);
+    lines.push(`  ${`${LABELS[r.name]} vs ${r.base}`.padEnd(48)} ${r.throughput.toFixed(2).padStart(6)}x (${target})   ${r.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(19)}    ${verdict}`);
+  }
+  return lines;
+}
+
+export function renderAiJson(r: AiBenchResult, o: AiBenchOptions): string {
+  return JSON.stringify({ machine: machine(), options: o, ...r, addedTtftP50Ms: r.ttft.map((p) => ({ phase: p.phase, ms: addedP50(p) })), throughputRatios: throughputRatios(r.throughput) }, null, 2);
+}
+
+/** Aligned columns: the first `textColumns` to the left, the figures to the right. */
+function grid(rows: string[][], textColumns: number): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i < textColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+}

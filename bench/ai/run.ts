@@ -1,0 +1,162 @@
+// npx tsx bench/ai/run.ts: what the AI gateway (issue 9) costs, on this machine.
+//  1. Time to first token of a streamed chat call through a public serve: ai route vs
+//     straight to the fake provider (target: under 1 ms added at p50).
+//  2. Non-streamed chat throughput of the AI route vs an ordinary proxy route to the same fake
+//     (target: at least 0.8x), and optionally the AI route with an API key and a token budget.
+// The fakes and each gateway run in child processes (bench/children.ts). See bench/README.md.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNodeServer, stopAll, type Child } from '../children.ts';
+import { createBenchKey } from '../identity.ts';
+import { callLogNote, onInterrupt } from '../lifecycle.ts';
+import { summariseDir } from '../profile-top.ts';
+import { preflightChat, runChatLoad, type ChatLoad } from './chat-load.ts';
+import { PROVIDER_KEY, PROVIDER_KEY_ENV, STORE_FILE, writeAiGatewayConfig, type RouteKind } from './config.ts';
+import { withCpu, type CpuFigures } from './cpu.ts';
+import { parseAiOptions, USAGE, type AiBenchOptions, type AiCase } from './options.ts';
+import { LABELS, renderAiJson, renderAiTables, type AiBenchResult, type ThroughputCase, type TtftPhase } from './report.ts';
+import { summarise } from './stats.ts';
+import { runPhase, streamTarget, timeStream, type StreamTarget, type StreamTiming } from './ttft.ts';
+import { answerText } from './workload.ts';
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const FAKE = '../ai/servers/openai-fake.ts';
+/** Streams per target before the TTFT phases are measured (JIT, connections). */
+const TTFT_WARMUP_CALLS = 30;
+
+interface GatewayCase {
+  name: AiCase;
+  child: Child;
+  /** The client's credential on this case (the API key), or the provider key the plain route forwards. */
+  headers: Record<string, string>;
+}
+
+async function main(): Promise<number> {
+  const parsed = parseAiOptions(process.argv.slice(2), process.env);
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const o: AiBenchOptions = parsed;
+  if (o.only.length === 0) throw new Error('no case to measure');
+  // Inherited by the gateway processes: the provider key their config names.
+  process.env[PROVIDER_KEY_ENV] = PROVIDER_KEY;
+  const dir = mkdtempSync(join(tmpdir(), 'pinpoint-bench-ai-'));
+  const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'pinpoint-bench-ai-profile-')) : undefined;
+  onInterrupt(dir, []);
+  try {
+    const result: AiBenchResult = { ttft: [], throughput: [], notes: [] };
+    const startGateway = async (name: AiCase, kind: RouteKind, fake: Child): Promise<GatewayCase> => {
+      log(`starting ${LABELS[name]}`);
+      const config = writeAiGatewayConfig(dir, name, kind, fake.url);
+      // The plain route forwards the client's Authorization: the client holds the provider key there.
+      const key = kind === 'ai-apikey' ? await createBenchKey(join(dir, name, STORE_FILE)) : kind === 'proxy' ? PROVIDER_KEY : undefined;
+      const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+      const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
+      return { name, child: await startNodeServer(name, 'gateway.ts', [config], prof), headers };
+    };
+
+    if (o.only.includes('ai-ttft')) {
+      log('starting the streaming fake provider');
+      const fake = await startNodeServer('fake-openai-stream', FAKE, [String(o.chunks), String(o.firstTokenMs), String(o.chunkMs)]);
+      const gw = await startGateway('ai-ttft', 'ai', fake);
+      result.ttft = await measureTtft(o, fake, gw);
+      await gw.child.stop();
+      await fake.stop();
+    }
+
+    const loadCases = (['ai-proxy', 'ai-chat', 'ai-chat-apikey'] as const).filter((c) => o.only.includes(c));
+    if (loadCases.length) {
+      log('starting the fake provider (no delays)');
+      const fake = await startNodeServer('fake-openai', FAKE, [String(o.chunks), '0', '0']);
+      const kinds: Record<(typeof loadCases)[number], RouteKind> = { 'ai-proxy': 'proxy', 'ai-chat': 'ai', 'ai-chat-apikey': 'ai-apikey' };
+      const gateways: GatewayCase[] = [];
+      for (const name of loadCases) {
+        const gw = await startGateway(name, kinds[name], fake);
+        await preflightChat(LABELS[name], gw.child.url, answerText(o.chunks), gw.headers, true);
+        gateways.push(gw);
+      }
+      result.throughput = await measureThroughput(o, fake, gateways);
+    }
+    await stopAll();
+
+    process.stdout.write((o.json ? renderAiJson(result, o) : renderAiTables(result, o)) + '\n');
+    if (profileDir) {
+      for (const name of o.only) {
+        const folder = join(profileDir, name);
+        if (existsSync(folder)) log(`\n=== ${LABELS[name]} ===\n${summariseDir(folder)}`);
+      }
+      log(`\nprofiles kept in ${profileDir} (open them in Chrome DevTools, or: npx tsx bench/profile-top.ts <folder>)`);
+    }
+    const broken = result.throughput.filter((c) => c.rounds.some((m) => m.errors > 0 || m.non2xx > 0));
+    if (broken.length) {
+      log(`\nFAILED: ${broken.map((c) => c.label).join(', ')} had errors or non-2xx answers under load; their figures are not comparable.`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sequential, then concurrent streams, each interleaved between the gateway and the fake directly. */
+async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Promise<TtftPhase[]> {
+  const expected = answerText(o.chunks);
+  const direct = streamTarget('fake provider, direct', fake.url, o.concurrency, { authorization: `Bearer ${PROVIDER_KEY}` });
+  const through = streamTarget(LABELS['ai-ttft'], gw.child.url, o.concurrency);
+  const targets: StreamTarget[] = [direct, through];
+  try {
+    for (const t of targets) await timeStream(t, expected); // preflight: throws on a broken stream
+    log(`time to first token: warm-up, ${TTFT_WARMUP_CALLS} streams per target`);
+    await runPhase(targets, { calls: TTFT_WARMUP_CALLS, concurrency: o.concurrency }, expected);
+    const phases: TtftPhase[] = [];
+    for (const concurrency of o.concurrency > 1 ? [1, o.concurrency] : [1]) {
+      const phase = concurrency === 1 ? 'sequential' : `${concurrency} concurrent`;
+      log(`time to first token, ${phase}: ${o.calls} streams per target`);
+      const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runPhase(targets, { calls: o.calls, concurrency }, expected), () => o.calls);
+      const figures = (ts: StreamTiming[]) => ({ ttft: summarise(ts.map((t) => t.ttftMs)), total: summarise(ts.map((t) => t.totalMs)) });
+      const p: TtftPhase = { phase, concurrency, direct: figures(result.get(direct)!), gateway: figures(result.get(through)!), cpu };
+      log(`  p50 direct ${p.direct.ttft.p50.toFixed(2)} ms, through the gateway ${p.gateway.ttft.p50.toFixed(2)} ms`);
+      phases.push(p);
+    }
+    return phases;
+  } finally {
+    await Promise.all(targets.map((t) => t.pool.close()));
+  }
+}
+
+/** Each case in turn, `rounds` times interleaved; the round with the median throughput is reported. */
+async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: GatewayCase[]): Promise<ThroughputCase[]> {
+  type Run = ChatLoad & { cpu?: CpuFigures };
+  const rounds = new Map<GatewayCase, Run[]>(gateways.map((g) => [g, []]));
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const gw of gateways) {
+      const label = `${LABELS[gw.name]}${o.rounds > 1 ? ` (round ${round}/${o.rounds})` : ''}`;
+      if (o.warmup > 0) {
+        log(`${label}: warm-up ${o.warmup} s`);
+        await runChatLoad(gw.child.url, { duration: o.warmup, connections: o.connections }, gw.headers, false);
+      }
+      log(`${label}: measuring ${o.duration} s`);
+      const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runChatLoad(gw.child.url, o, gw.headers), (r) => r.requests);
+      log(`${label}: ${result.requestsPerSec.toFixed(0)} req/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
+      rounds.get(gw)!.push({ ...result, cpu });
+    }
+  }
+  const cases: ThroughputCase[] = [];
+  for (const gw of gateways) {
+    const runs = rounds.get(gw)!;
+    const median = [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor((runs.length - 1) / 2)];
+    cases.push({ name: gw.name, label: LABELS[gw.name], median, rounds: runs, notes: [await callLogNote(gw.child)] });
+  }
+  return cases;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    log(`\nAI bench failed: ${err.message}`);
+    void stopAll().finally(() => process.exit(1));
+  },
+);
