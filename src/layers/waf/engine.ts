@@ -1,6 +1,6 @@
 import type { RequestDescription } from '../../pipeline/types.ts';
 import type { CompiledRule } from './compile.ts';
-import type { Field, FieldKind, FieldView, FieldVisitor } from './fields.ts';
+import { FIELD_KINDS, type Field, type FieldKind, type FieldView, type FieldVisitor } from './fields.ts';
 import { IDENTITY_ON_PLAIN, PlainGate, type Condition, type PlainNeeds } from './plain-gate.ts';
 import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
 
@@ -49,6 +49,11 @@ interface Step {
   when: Exclude<Condition, 'never'>;
 }
 
+interface KindPlan {
+  groups: readonly Group[];
+  steps: Map<number, readonly Step[]>;
+}
+
 /** One transformation applied to the value of its parent node (-1: the field's value). */
 interface ChainNode {
   transform: TransformName;
@@ -64,8 +69,8 @@ export interface LevelPlan {
   gate: PlainGate;
   rules: readonly CompiledRule[];
   byKind: ReadonlyMap<FieldKind, Group[]>;
-  /** By field kind and punctuation of a plain value: the steps that may match it (filled as values come). */
-  steps: Map<FieldKind, Map<number, Step[]>>;
+  /** The same by kind index (fields.ts KIND_ID), with the steps that may match a plain value by its punctuation (filled as values come). */
+  kinds: ReadonlyArray<KindPlan | undefined>;
   counting: readonly CompiledRule[];
   whole: readonly CompiledRule[];
   /** Whether any rule of this level inspects body fields. */
@@ -112,7 +117,8 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
   }
   gate.seal();
   const readsBody = rules.some((r) => r.kinds.has('body.value') || r.kinds.has('body.name'));
-  return { paranoia, rules, nodes, gate, byKind, steps: new Map(), counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
+  const kinds = FIELD_KINDS.map((k): KindPlan | undefined => (byKind.has(k) ? { groups: byKind.get(k)!, steps: new Map() } : undefined));
+  return { paranoia, rules, nodes, gate, byKind, kinds, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
 }
 
 /** Which rules do not apply to which fields on a route. */
@@ -142,7 +148,7 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
     const fragment = rule.request!(req);
     if (fragment !== undefined) record(found, rule, { kind: 'header', name: 'request', value: '' }, fragment, []);
   }
-  const counts = new Map<FieldKind, number>();
+  const counts = new Int32Array(FIELD_KINDS.length);
   const chains = new ChainValues(plan.nodes);
   const gate = plan.gate;
   const test = (rule: CompiledRule, value: string, f: FieldView) => {
@@ -156,26 +162,26 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
     else if (!g.prefilter || g.prefilter.test(value)) for (const rule of g.patterns) test(rule, value, f);
   };
   walk((f) => {
-    counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
-    const groups = plan.byKind.get(f.kind);
-    if (!groups) return;
+    counts[f.kindId]++;
+    const kind = plan.kinds[f.kindId];
+    if (!kind) return;
     // A value decoded from something else (query, path) is not plain: detectors read what was received.
     const plain = f.raw === undefined && gate.scan(f.value);
     chains.reset(f.value, plain);
     if (plain) {
-      for (const step of stepsFor(plan, f.kind, groups, gate.punct)) {
+      for (const step of stepsFor(kind, gate)) {
         if (step.when === 'always' || gate.seen(step.when)) run(step.group, step.detector, f);
       }
       return;
     }
-    for (const g of groups) {
+    for (const g of kind.groups) {
       if (g.patterns.length) run(g, -1, f);
       for (let k = 0; k < g.detectors.length; k++) run(g, k, f);
     }
   });
   for (const rule of plan.counting) {
     let n = 0;
-    for (const kind of rule.kinds) n += counts.get(kind) ?? 0;
+    for (const kind of rule.kinds) n += counts[FIELD_KINDS.indexOf(kind)];
     if (n > rule.countLimit!) record(found, rule, { kind: [...rule.kinds][0], name: kindLabel(rule), value: '' }, `${n} fields (limit ${rule.countLimit})`, []);
   }
   for (const [id, m] of inFields) found.set(id, m);
@@ -185,23 +191,23 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
   return { score, matches };
 }
 
-/** The steps of a kind's groups that may match a plain value with this punctuation, in the groups' order. */
-function stepsFor(plan: LevelPlan, kind: FieldKind, groups: readonly Group[], punct: number): readonly Step[] {
-  let byPunct = plan.steps.get(kind);
-  if (!byPunct) plan.steps.set(kind, (byPunct = new Map()));
-  let steps = byPunct.get(punct);
+/** The steps of a kind's groups that may match the plain value the gate last scanned, in the groups' order. */
+function stepsFor(kind: KindPlan, gate: PlainGate): readonly Step[] {
+  const punct = gate.punct;
+  let steps = kind.steps.get(punct);
   if (steps) return steps;
-  steps = [];
-  for (const group of groups) {
+  const list: Step[] = [];
+  for (const group of kind.groups) {
     const parts: Array<[number, readonly PlainNeeds[]]> = group.patterns.length ? [[-1, group.patternNeeds]] : [];
     group.detectorNeeds.forEach((n, k) => parts.push([k, [n]]));
     for (const [detector, needs] of parts) {
-      const when = plan.gate.condition(needs, punct);
-      if (when !== 'never') steps.push({ group, detector, when });
+      const when = gate.condition(needs, punct);
+      if (when !== 'never') list.push({ group, detector, when });
     }
   }
+  steps = list;
   // Values hold few distinct sets of punctuation; the bound only guards against a flood of them.
-  if (byPunct.size < 4096) byPunct.set(punct, steps);
+  if (kind.steps.size < 4096) kind.steps.set(punct, steps);
   return steps;
 }
 
@@ -212,29 +218,31 @@ function kindLabel(rule: CompiledRule): string {
 /** The values of one field at each node of the chain tree, computed when first asked for. */
 class ChainValues {
   private readonly values: string[];
-  private readonly done: Uint8Array;
+  /** done[node] === stamp: values[node] is the current field's. */
+  private readonly done: Uint32Array;
+  private stamp = 0;
   private field = '';
   private plain = false;
 
   constructor(private readonly nodes: readonly ChainNode[]) {
     this.values = new Array<string>(nodes.length).fill('');
-    this.done = new Uint8Array(nodes.length);
+    this.done = new Uint32Array(nodes.length);
   }
 
   reset(field: string, plain: boolean): void {
     this.field = field;
     this.plain = plain;
-    this.done.fill(0);
+    this.stamp++;
   }
 
   value(node: number): string {
     if (node < 0) return this.field;
-    if (this.done[node]) return this.values[node];
+    if (this.done[node] === this.stamp) return this.values[node];
     const n = this.nodes[node];
     const input = this.value(n.parent);
     const v = this.plain && n.identityOnPlain ? input : TRANSFORMS[n.transform](input);
     this.values[node] = v;
-    this.done[node] = 1;
+    this.done[node] = this.stamp;
     return v;
   }
 }

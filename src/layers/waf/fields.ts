@@ -2,7 +2,10 @@ import type { EvalContext } from '../../pipeline/types.ts';
 import { percentDecode } from './transforms.ts';
 
 /** Kinds of value a request is taken apart into; a rule's targets name them. */
-export type FieldKind = 'path' | 'query.name' | 'query.value' | 'body.name' | 'body.value' | 'header' | 'header.name' | 'cookie.name' | 'cookie.value';
+export const FIELD_KINDS = ['path', 'query.name', 'query.value', 'body.name', 'body.value', 'header', 'header.name', 'cookie.name', 'cookie.value'] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];
+/** A kind's index in FIELD_KINDS (the engine keeps its plans in arrays by kind). */
+export const KIND_ID = Object.fromEntries(FIELD_KINDS.map((k, i) => [k, i])) as Record<FieldKind, number>;
 
 /** One value of the request, named so that an operator can find it and exempt it. */
 export interface Field {
@@ -30,6 +33,7 @@ const MAX_DEPTH = 64;
  */
 export interface FieldView {
   readonly kind: FieldKind;
+  readonly kindId: number;
   readonly value: string;
   readonly raw?: string;
   readonly header?: string;
@@ -80,6 +84,9 @@ class Built implements FieldView {
 
   get kind(): FieldKind {
     return this.f.kind;
+  }
+  get kindId(): number {
+    return KIND_ID[this.f.kind];
   }
   get value(): string {
     return this.f.value;
@@ -154,6 +161,7 @@ function isTextual(mediaType: string): boolean {
  */
 class JsonWalk implements FieldView {
   kind: FieldKind = 'body.value';
+  kindId = KIND_ID['body.value'];
   value = '';
   private readonly path: Array<string | number> = [];
 
@@ -182,6 +190,7 @@ class JsonWalk implements FieldView {
 
   private emit(kind: FieldKind, value: string): void {
     this.kind = kind;
+    this.kindId = KIND_ID[kind];
     this.value = value;
     this.out.count++;
     this.out.visit(this);

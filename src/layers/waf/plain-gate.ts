@@ -260,6 +260,12 @@ class AtomScanner {
         }
       }
     }
+    // Entries hold the target state's offset in the table (state * classes), negated minus one
+    // when atoms end there: the scan loop then needs no multiplication and one sign test.
+    for (let i = 0; i < next.length; i++) {
+      const t = next[i];
+      next[i] = ends[t] ? -(t * classes) - 1 : t * classes;
+    }
     this.next = next;
     this.ends = ends;
   }
@@ -267,18 +273,21 @@ class AtomScanner {
   scan(v: string): boolean {
     const stamp = ++this.stamp;
     const { next, classOf, classes, ends, seen, found } = this;
+    const charBits = CHAR_BITS;
     let punct = 0;
-    let state = 0;
+    let at = 0;
     let count = 0;
     let overflow = false;
     for (let i = 0; i < v.length; i++) {
       const c = v.charCodeAt(i);
-      const bits = c < 128 ? CHAR_BITS[c] : NOT_PLAIN;
-      if (bits === NOT_PLAIN) return false;
+      if (c > 126) return false;
+      const bits = charBits[c];
+      if (bits < 0) return false;
       punct |= bits;
-      state = next[state * classes + classOf[c]];
-      const here = ends[state];
-      if (here === undefined) continue;
+      at = next[at + classOf[c]];
+      if (at >= 0) continue;
+      at = -at - 1;
+      const here = ends[at / classes]!;
       for (let k = 0; k < here.length; k++) {
         const id = here[k];
         if (seen[id] === stamp) continue;

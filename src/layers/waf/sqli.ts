@@ -202,12 +202,12 @@ function nextToken(s: string, i: number): number {
   return i + 1;
 }
 
+/** The type of each known word, in one table (the first list a word is in decides, as listed). */
+const WORD_TYPES = new Map<string, string>();
+for (const [type, words] of [['U', ['union']], ['E', STATEMENTS], ['&', LOGIC], ['o', OPERATORS], ['n', LITERALS], ['k', KEYWORDS]] as const) {
+  for (const w of words) if (!WORD_TYPES.has(w)) WORD_TYPES.set(w, type);
+}
+
 function wordType(w: string): string {
-  if (w === 'union') return 'U';
-  if (STATEMENTS.has(w)) return 'E';
-  if (LOGIC.has(w)) return '&';
-  if (OPERATORS.has(w)) return 'o';
-  if (LITERALS.has(w)) return 'n';
-  if (KEYWORDS.has(w)) return 'k';
-  return 'b';
+  return WORD_TYPES.get(w) ?? 'b';
 }
