@@ -1,46 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { CallAggregates } from '../src/calllog/aggregate.ts';
-import { openCallLog } from '../src/calllog/index.ts';
 import { allowedRecord, deniedRecord } from '../src/calllog/sample-record.ts';
-import type { CallLog, CallRecord } from '../src/calllog/types.ts';
+import type { CallRecord } from '../src/calllog/types.ts';
 import { ConfigError, loadConfigText } from '../src/config/load.ts';
 import { AlertEvaluator, type Notification } from '../src/report/alerts.ts';
 import { startAlerting } from '../src/report/alerting.ts';
 import type { AlertWorkerMessage } from '../src/report/alert-worker.ts';
+import { withLog } from './helpers/log-file.ts';
 import { startGateway, startUpstream } from './helpers/servers.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
-
-async function withLog(fn: (log: CallLog, write: (r: CallRecord[]) => Promise<void>, q: () => CallAggregates) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pinpoint-alerts-'));
-  const file = join(dir, 'calls.db');
-  const log = openCallLog({ ...loadConfigText('{}', 'x.yaml').config.log, file, flushIntervalMs: 5, retentionDays: 3650 });
-  const write = async (records: CallRecord[]) => {
-    const target = log.stats().written + records.length;
-    for (const r of records) log.record(r);
-    for (let i = 0; i < 500 && log.stats().written < target; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(log.stats().written, target);
-  };
-  const opened: CallAggregates[] = [];
-  try {
-    await fn(log, write, () => {
-      const q = new CallAggregates(file);
-      opened.push(q);
-      return q;
-    });
-  } finally {
-    for (const q of opened) q.close();
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const rulesOf = (yaml: string) => loadConfigText(yaml, 'alerts.yaml').config.alerts.rules;
 const WEBHOOK = 'webhook: { url: "http://127.0.0.1:9/hook" }';

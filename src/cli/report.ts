@@ -47,7 +47,7 @@ async function fromAdmin(base: string, opts: ReportCliOptions, from: number, to:
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description('Denials over time by layer, code, route, consumer, tenant and client address, with the top movers against the previous period')
+    .description('Denials over time by layer, code, route, consumer, tenant and client address, with the top movers against the previous period; AI calls by model alias and provider (calls, tokens, cost, time to first token, provider failures)')
     .option('-c, --config <file>', "the gateway's config file (its log.file is read)")
     .option('--db <file>', 'the call log SQLite file')
     .option('--admin <url>', "ask a running gateway's admin API instead (token from $PINPOINT_ADMIN_TOKEN)")

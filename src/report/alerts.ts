@@ -1,4 +1,5 @@
-// Alert evaluation: each rule counts calls in the window that ends now (per group with `by`),
+// Alert evaluation: each rule counts calls in the window that ends now (per group with `by`;
+// denials by default, or AI calls with budget warnings, or failed provider calls),
 // compares with its threshold, and yields a notification only when a condition starts or stops
 // holding: one alert, then one recovery notice, however many evaluations it spans.
 import type { CallAggregates, CallFilter } from '../calllog/aggregate.ts';
@@ -39,15 +40,30 @@ interface AlertState {
 function filters(rule: AlertRuleConfig): { requests: CallFilter; counted: CallFilter } {
   const requests: CallFilter = { ...rule.requests };
   const c = rule.count;
+  // AI kinds: a percentage of budget warnings is of AI calls; of provider failures, of every provider call.
+  if (c.ai === 'provider_failure') requests.ai = 'hops';
+  else if (c.ai === 'budget_warning') requests.ai = 'calls';
   const counted: CallFilter = { ...requests, ...c };
-  if (c.outcome === undefined && c.status === undefined && c.code === undefined && c.layer === undefined) counted.outcome = 'deny';
+  if (c.outcome === undefined && c.status === undefined && c.code === undefined && c.layer === undefined && c.ai === undefined) counted.outcome = 'deny';
   return { requests, counted };
 }
 
+/** What the rule counts, and out of what, in notification words. */
+const UNITS = {
+  requests: { counted: 'requests', of: 'requests', share: 'requests' },
+  budget_warning: { counted: 'AI calls with budget warnings', of: 'AI calls', share: 'AI calls had budget warnings' },
+  provider_failure: { counted: 'failed provider calls', of: 'provider calls', share: 'provider calls failed' },
+} as const;
+
+function units(rule: AlertRuleConfig): { counted: string; of: string; share: string } {
+  return UNITS[rule.count.ai ?? 'requests'];
+}
+
 function thresholdText(rule: AlertRuleConfig): string {
-  if (rule.abovePercent !== undefined) return `more than ${rule.abovePercent}% of at least ${rule.minRequests} requests`;
-  if (rule.aboveCount !== undefined) return `more than ${rule.aboveCount} requests`;
-  return `${rule.growth} times the previous ${rule.windowS} s, at least ${rule.minRequests} requests`;
+  const u = units(rule);
+  if (rule.abovePercent !== undefined) return `more than ${rule.abovePercent}% of at least ${rule.minRequests} ${u.of}`;
+  if (rule.aboveCount !== undefined) return `more than ${rule.aboveCount} ${u.counted}`;
+  return `${rule.growth} times the previous ${rule.windowS} s, at least ${rule.minRequests} ${u.counted}`;
 }
 
 function holds(rule: AlertRuleConfig, m: Measure): boolean {
@@ -61,12 +77,13 @@ function holds(rule: AlertRuleConfig, m: Measure): boolean {
 function describe(rule: AlertRuleConfig, m: Measure, group: string | null | undefined): string {
   const what = `${rule.id}${rule.by ? ` (${rule.by} ${group ?? '(none)'})` : ''}`;
   const windowText = `in the last ${rule.windowS} s`;
+  const u = units(rule);
   if (rule.abovePercent !== undefined) {
     const pct = m.requests ? ((m.counted / m.requests) * 100).toFixed(1) : '0.0';
-    return `${what}: ${m.counted} of ${m.requests ?? 0} requests (${pct}%) ${windowText}; threshold ${thresholdText(rule)}`;
+    return `${what}: ${m.counted} of ${m.requests ?? 0} ${u.share} (${pct}%) ${windowText}; threshold ${thresholdText(rule)}`;
   }
-  if (rule.aboveCount !== undefined) return `${what}: ${m.counted} requests ${windowText}; threshold ${thresholdText(rule)}`;
-  return `${what}: ${m.counted} requests ${windowText} against ${m.previous ?? 0} the ${rule.windowS} s before; threshold ${thresholdText(rule)}`;
+  if (rule.aboveCount !== undefined) return `${what}: ${m.counted} ${u.counted} ${windowText}; threshold ${thresholdText(rule)}`;
+  return `${what}: ${m.counted} ${u.counted} ${windowText} against ${m.previous ?? 0} the ${rule.windowS} s before; threshold ${thresholdText(rule)}`;
 }
 
 export class AlertEvaluator {

@@ -1,5 +1,7 @@
 // The report in a terminal: totals, a sparkline of denials over the period, the top movers and
 // a table per dimension, each row with its own sparkline.
+import { change, table } from './cells.ts';
+import { renderAiReport } from './render-ai.ts';
 import type { Report } from './report.ts';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
@@ -10,24 +12,11 @@ export function sparkline(values: readonly number[]): string {
   return values.map((v) => (v <= 0 || max === 0 ? ' ' : BLOCKS[Math.min(7, Math.floor((v / max) * 7.999))])).join('');
 }
 
-function change(count: number, previous: number): string {
-  const d = count - previous;
-  const sign = d > 0 ? '+' : '';
-  if (previous === 0) return count === 0 ? '0' : `+${count} (new)`;
-  return `${sign}${d} (${sign}${Math.round((d / previous) * 100)}%)`;
-}
-
 function pct(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((part / whole) * 100).toFixed(1)}%`;
 }
 
-function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)];
-}
-
-const NAMES = { layer: 'layer', code: 'code', route: 'route', consumer: 'consumer', tenant: 'tenant', client: 'client address' } as const;
+const NAMES = { layer: 'layer', code: 'code', route: 'route', consumer: 'consumer', tenant: 'tenant', client: 'client address', alias: 'model alias', provider: 'provider' } as const;
 
 export function renderReport(r: Report): string {
   const out: string[] = [];
@@ -47,5 +36,6 @@ export function renderReport(r: Report): string {
     ])));
   }
   if (r.denials === 0 && r.previousDenials === 0) out.push('', 'No denials in either period.');
+  if (r.ai) out.push('', ...renderAiReport(r.ai));
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,8 @@
 // Denials over a period, grouped by layer, code, route, consumer, tenant and client address,
-// with the groups that moved most against the period before (pinpoint report, GET /report).
+// with the groups that moved most against the period before (pinpoint report, GET /report);
+// and the AI calls of the period (src/report/ai.ts).
 import { DIMENSIONS, type CallAggregates, type Dimension } from '../calllog/aggregate.ts';
+import { buildAiReport, type AiReport } from './ai.ts';
 
 export interface ReportOptions {
   /** Epoch ms; the period is [from, to). The previous period has the same length and ends at from. */
@@ -43,6 +45,8 @@ export interface Report {
   groups: Partial<Record<Dimension, GroupRow[]>>;
   /** The largest changes against the previous period, any dimension, largest first. */
   movers: Mover[];
+  /** AI calls (serve: ai routes): present when this period or the one before has any. */
+  ai?: AiReport;
 }
 
 const DENY = { outcome: 'deny' } as const;
@@ -86,5 +90,7 @@ export function buildReport(q: CallAggregates, opts: ReportOptions): Report {
   report.movers = movers
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || b.count - a.count)
     .slice(0, opts.top);
+  const ai = buildAiReport(q, opts.from, opts.to, previousFrom);
+  if (ai) report.ai = ai;
   return report;
 }

@@ -5,13 +5,15 @@ import { z } from 'zod';
  * schema by src/config/schema.ts. Evaluated in a worker thread off the request path.
  */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const DIMENSION = z.enum(['layer', 'code', 'route', 'consumer', 'tenant', 'client']);
+const DIMENSION = z.enum(['layer', 'code', 'route', 'consumer', 'tenant', 'client', 'alias', 'provider']);
 
 const Requests = z.strictObject({
   route: z.string().min(1).optional().describe('Only requests matched to this route id.'),
   method: z.string().regex(/^[A-Za-z]+$/).optional().describe('Only requests with this method (POST).'),
   consumer: z.string().min(1).optional().describe('Only requests of this consumer.'),
   tenant: z.string().min(1).optional().describe('Only requests of this tenant.'),
+  alias: z.string().min(1).optional().describe('Only AI calls of this model alias (ai.models).'),
+  provider: z.string().min(1).optional().describe('Only AI calls to this provider (ai.providers); with count.ai provider_failure, only the calls made to it.'),
 });
 
 const Counted = z.strictObject({
@@ -19,6 +21,12 @@ const Counted = z.strictObject({
   status: z.number().int().min(100).max(599).optional().describe('Only answers with this status (403).'),
   code: z.string().min(1).optional().describe('Only this code, or every code under a prefix ending in "." (authz.).'),
   layer: z.string().min(1).optional().describe('Only denials by this layer (waf).'),
+  ai: z
+    .enum(['budget_warning', 'provider_failure'])
+    .optional()
+    .describe(
+      'AI calls instead of denials. budget_warning: AI calls whose record carries budget warnings (a spend budget past its soft threshold, a spend budget not charged for want of a price, budgets unchecked because the counters were down); percentages are of AI calls. provider_failure: calls to providers that failed (rate limited, server error, timeout, unreachable, refused, rejected, or cut mid-stream; a fallback is one more call), counted per provider call, and percentages are of all provider calls (use by: provider for each provider\'s failure rate).',
+    ),
 });
 
 const AlertRule = z
@@ -28,7 +36,7 @@ const AlertRule = z
     requests: Requests.prefault({}).describe('Which requests the rule looks at (default all).'),
     count: Counted.prefault({}).describe('Which of those requests count against the rule (default: denials).'),
     windowS: z.number().int().min(1).max(7 * 86400).default(300).describe('The window in seconds that ends at each evaluation.'),
-    by: DIMENSION.optional().describe('Evaluate separately for each layer, code, route, consumer, tenant or client address; each fires and recovers on its own.'),
+    by: DIMENSION.optional().describe('Evaluate separately for each layer, code, route, consumer, tenant, client address, model alias or provider (AI calls); each fires and recovers on its own.'),
     abovePercent: z.number().gt(0).max(100).optional().describe('Fire when the counted requests are more than this percentage of the requests in the window.'),
     aboveCount: z.number().int().min(0).optional().describe('Fire when more than this many requests are counted in the window.'),
     growth: z.number().gt(1).optional().describe('Fire when the count is at least this many times that of the window before (3: tripled); a previous count of 0 counts as 1.'),
@@ -56,7 +64,7 @@ export const topShape = {
     .refine((a) => a.rules.length === 0 || a.webhook !== undefined, { message: 'alerts.rules need alerts.webhook to send to', path: ['webhook'] })
     .refine((a) => new Set(a.rules.map((r) => r.id)).size === a.rules.length, { message: 'alert ids must be unique', path: ['rules'] })
     .prefault({})
-    .describe('Alerts on denials over time, evaluated from the call log off the request path (a worker thread); notifications go to a webhook.'),
+    .describe('Alerts on denials, AI budget warnings and AI provider failures over time, evaluated from the call log off the request path (a worker thread); notifications go to a webhook.'),
 };
 
 export type AlertsConfig = z.output<typeof topShape.alerts>;
