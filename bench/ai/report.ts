@@ -97,6 +97,8 @@ export interface ThroughputRatio {
   throughput: number;
   p99: number;
   extraCpuUsPerReq?: number;
+  /** base CPU per request ÷ case CPU per request: the throughput ratio a CPU-bound gateway would show, steadier on a busy machine. */
+  cpuRatio?: number;
   /** undefined: reported, no target. */
   floor?: number;
   met?: boolean;
@@ -115,17 +117,18 @@ export function throughputRatios(cases: ThroughputCase[]): ThroughputRatio[] {
     if (!a || !b) return [];
     const throughput = a.requestsPerSec / b.requestsPerSec;
     const extraCpuUsPerReq = a.cpu && b.cpu ? a.cpu.gatewayUsPerReq - b.cpu.gatewayUsPerReq : undefined;
-    return [{ name, base, throughput, p99: a.latency.p99 / b.latency.p99, extraCpuUsPerReq, floor, met: floor === undefined ? undefined : throughput >= floor }];
+    const cpuRatio = a.cpu && b.cpu ? b.cpu.gatewayUsPerReq / a.cpu.gatewayUsPerReq : undefined;
+    return [{ name, base, throughput, p99: a.latency.p99 / b.latency.p99, extraCpuUsPerReq, cpuRatio, floor, met: floor === undefined ? undefined : throughput >= floor }];
   });
 }
 
 function throughputTable(cases: ThroughputCase[], o: AiBenchOptions): string[] {
   const lines = [
     `non-streamed chat throughput: POST ${CHAT_PATH} (${Buffer.byteLength(chatBody(false))}-byte JSON), ${o.connections} keep-alive connections, ` +
-      `${o.warmup} s warm-up + ${o.duration} s measured per case, ${o.rounds} round(s)${o.rounds > 1 ? ' (median round shown)' : ''}; the fake answers at once`,
+      `${o.warmup} s warm-up + ${o.duration} s measured per case (then the calls in flight are answered), ${o.rounds} round(s)${o.rounds > 1 ? ' (median round shown)' : ''}; the fake answers at once`,
     '',
   ];
-  const head = ['case', 'req/s', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'errors', 'non-2xx', 'gw cores', 'gw cpu us/req', 'main thread us/req', 'fake us/req', 'other load'];
+  const head = ['case', 'req/s', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'seconds', 'errors', 'non-2xx', 'gw cores', 'gw cpu us/req', 'main thread us/req', 'fake us/req', 'other load'];
   const rows = cases.map((c) => {
     const m = c.median;
     const cpu = m.cpu;
@@ -136,6 +139,7 @@ function throughputTable(cases: ThroughputCase[], o: AiBenchOptions): string[] {
       ms(m.latency.p99),
       ms(m.latency.mean),
       String(m.requests),
+      m.seconds.toFixed(1),
       String(m.errors),
       String(m.non2xx),
       cpu ? cpu.gatewayCores.toFixed(2) : '-',
@@ -147,13 +151,15 @@ function throughputTable(cases: ThroughputCase[], o: AiBenchOptions): string[] {
   });
   lines.push(...grid([head, ...rows], 1));
   const ratios = throughputRatios(cases);
-  if (ratios.length) lines.push('', 'case vs base                                       throughput ratio (target)   p99 ratio   extra gw cpu us/req');
+  if (ratios.length) lines.push('', 'case vs base                                       throughput ratio (target)   p99 ratio   extra gw cpu us/req   cpu ratio');
   for (const r of ratios) {
     const target = r.floor === undefined ? 'no target' : `>= ${r.floor.toFixed(2)}`;
     const verdict = r.met === undefined ? '' : r.met ? 'target met' : 'TARGET NOT MET';
     const cpu = r.extraCpuUsPerReq === undefined ? '-' : r.extraCpuUsPerReq.toFixed(0);
-    lines.push(`  ${`${LABELS[r.name]} vs ${r.base}`.padEnd(48)} ${r.throughput.toFixed(2).padStart(6)}x (${target})   ${r.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(19)}    ${verdict}`);
+    const cpuRatio = r.cpuRatio === undefined ? '-' : `${r.cpuRatio.toFixed(2)}x`;
+    lines.push(`  ${`${LABELS[r.name]} vs ${r.base}`.padEnd(48)} ${r.throughput.toFixed(2).padStart(6)}x (${target})   ${r.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(19)}   ${cpuRatio.padStart(9)}    ${verdict}`);
   }
+  if (ratios.length) lines.push('(cpu ratio: the base\'s gateway CPU per request / the case\'s: the throughput ratio a CPU-bound gateway would show; steadier than req/s on a busy machine)');
   return lines;
 }
 

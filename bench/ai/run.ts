@@ -89,9 +89,9 @@ async function main(): Promise<number> {
       }
       log(`\nprofiles kept in ${profileDir} (open them in Chrome DevTools, or: npx tsx bench/profile-top.ts <folder>)`);
     }
-    const broken = result.throughput.filter((c) => c.rounds.some((m) => m.errors > 0 || m.non2xx > 0));
+    const broken = result.throughput.filter((c) => c.rounds.some((m) => m.errors > 0 || m.non2xx > 0 || m.cut));
     if (broken.length) {
-      log(`\nFAILED: ${broken.map((c) => c.label).join(', ')} had errors or non-2xx answers under load; their figures are not comparable.`);
+      log(`\nFAILED: ${broken.map((c) => c.label).join(', ')} had errors or non-2xx answers under load, or a run that ended with calls in flight; their figures are not comparable.`);
       return 1;
     }
     return 0;
@@ -131,17 +131,21 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Pro
 async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: GatewayCase[]): Promise<ThroughputCase[]> {
   type Run = ChatLoad & { cpu?: CpuFigures };
   const rounds = new Map<GatewayCase, Run[]>(gateways.map((g) => [g, []]));
+  const run = async (gw: GatewayCase, duration: number): Promise<Run> => {
+    const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runChatLoad(gw.child.url, { duration, connections: o.connections }, gw.headers), (r) => r.requests);
+    return { ...result, cpu };
+  };
   for (let round = 1; round <= o.rounds; round++) {
     for (const gw of gateways) {
       const label = `${LABELS[gw.name]}${o.rounds > 1 ? ` (round ${round}/${o.rounds})` : ''}`;
       if (o.warmup > 0) {
         log(`${label}: warm-up ${o.warmup} s`);
-        await runChatLoad(gw.child.url, { duration: o.warmup, connections: o.connections }, gw.headers, false);
+        await run(gw, o.warmup);
       }
       log(`${label}: measuring ${o.duration} s`);
-      const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runChatLoad(gw.child.url, o, gw.headers), (r) => r.requests);
-      log(`${label}: ${result.requestsPerSec.toFixed(0)} req/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
-      rounds.get(gw)!.push({ ...result, cpu });
+      const m = await run(gw, o.duration);
+      log(`${label}: ${m.requests} requests in ${m.seconds.toFixed(1)} s, ${m.requestsPerSec.toFixed(0)} req/s, p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}${m.cut ? ', CUT with calls in flight' : ''}`);
+      rounds.get(gw)!.push(m);
     }
   }
   const cases: ThroughputCase[] = [];
