@@ -10,7 +10,7 @@
 // steadier. With --ref, the WAF of that git revision (its src/ extracted to a temporary folder)
 // is measured in the same process, rounds interleaved, so before and after see the same machine.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,18 +68,36 @@ function cpuPerCall(n: number, fn: () => void): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Case {
+  label: string;
+  /** Size class, for the batch size. */
   kib: number;
-  req: RequestDescription;
-  bytes: Buffer;
+  /** One request, or (the benign corpus) several, timed together and reported per request. */
+  requests: Array<{ req: RequestDescription; bytes: Buffer }>;
+  /** The order bodies are clean: a refusal means the version under test is broken. */
+  clean: boolean;
 }
 
 function evaluator(s: Subject, c: Case): () => void {
-  const body = s.parse(c.bytes, REQUEST_HEADERS['content-type']);
+  const ctxs = c.requests.map(({ req, bytes }) => ({ req, body: s.parse(bytes, REQUEST_HEADERS['content-type']) }));
   return () => {
-    const ctx = { req: c.req, audience: 'anyone', route: s.route, body } as unknown as EvalContext;
-    // The bodies are clean: a denial here means the version under test is broken.
-    if (s.layer.evaluate(ctx) !== undefined || ctx.shadowed) throw new Error(`${s.label}: the WAF refused the clean ${c.kib} KiB body`);
+    for (const { req, body } of ctxs) {
+      const ctx = { req, audience: 'anyone', route: s.route, body } as unknown as EvalContext;
+      if (s.layer.evaluate(ctx) !== undefined && c.clean) throw new Error(`${s.label}: the WAF refused the clean ${c.label} body`);
+    }
   };
+}
+
+/** The order bodies of the gateway-waf cases, and the benign JSON bodies of the WAF corpus (varied, realistic). */
+function cases(sizes: string): Case[] {
+  const order = sizes.split(',').map((k): Case => {
+    const bytes = Buffer.from(orderBody(Number(k) * 1024), 'utf8');
+    return { label: `${k} KiB order`, kib: Number(k), clean: true, requests: [{ bytes, req: request('POST', PATH, { ...REQUEST_HEADERS }, bytes) }] };
+  });
+  const benign = readFileSync(join(ROOT, 'bench', 'corpora', 'waf', 'benign', 'bodies.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => Buffer.from(l, 'utf8'));
+  return [...order, { label: `benign corpus (${benign.length} bodies, per body)`, kib: 1, clean: false, requests: benign.map((bytes) => ({ bytes, req: request('POST', PATH, { ...REQUEST_HEADERS }, bytes) })) }];
 }
 
 async function main(): Promise<void> {
@@ -89,18 +107,15 @@ async function main(): Promise<void> {
   const ref = values.ref ? extract(values.ref) : undefined;
   try {
     if (ref) subjects.unshift(await subject(values.ref!, ref.src));
-    const cases: Case[] = values.sizes!.split(',').map((k) => {
-      const text = orderBody(Number(k) * 1024);
-      const bytes = Buffer.from(text, 'utf8');
-      return { kib: Number(k), bytes, req: request('POST', PATH, { ...REQUEST_HEADERS }, bytes) };
-    });
     console.log(`CPU us per request (median of ${rounds} rounds; body = JSON.parse of the body, what the body layer pays)\n`);
     console.log(`| body | JSON fields | body parse | ${subjects.map((s) => `WAF ${s.label}`).join(' | ')} |${subjects.length > 1 ? ' now / ref |' : ''}`);
     console.log(`|---|---|---|${subjects.map(() => '---').join('|')}|${subjects.length > 1 ? '---|' : ''}`);
-    for (const c of cases) {
+    for (const c of cases(values.sizes!)) {
       // Enough calls per batch for about 50 ms of work, so timer granularity does not matter.
-      const n = Math.max(20, Math.round(50_000 / (c.kib * 25)));
-      const parse = () => subjects[0].parse(c.bytes, REQUEST_HEADERS['content-type']);
+      const n = Math.max(20, Math.round(50_000 / (c.kib * 25 * c.requests.length)));
+      const parse = () => {
+        for (const r of c.requests) subjects[0].parse(r.bytes, REQUEST_HEADERS['content-type']);
+      };
       const runs = subjects.map((s) => evaluator(s, c));
       for (const run of runs) cpuPerCall(n, run); // warm up (JIT)
       cpuPerCall(n, parse);
@@ -110,10 +125,11 @@ async function main(): Promise<void> {
         parseUs.push(cpuPerCall(n, parse));
         runs.forEach((run, i) => wafUs[i].push(cpuPerCall(n, run)));
       }
-      const fields = countFields(JSON.parse(c.bytes.toString('utf8')));
-      const meds = wafUs.map(median);
+      const per = c.requests.length;
+      const fields = c.requests.reduce((sum, r) => sum + countFields(JSON.parse(r.bytes.toString('utf8'))), 0) / per;
+      const meds = wafUs.map((us) => median(us) / per);
       const ratio = meds.length > 1 ? ` ${(meds[1] / meds[0]).toFixed(2)}x |` : '';
-      console.log(`| ${c.kib} KiB | ${fields} | ${median(parseUs).toFixed(1)} | ${meds.map((m) => m.toFixed(1)).join(' | ')} |${ratio}`);
+      console.log(`| ${c.label} | ${Math.round(fields)} | ${(median(parseUs) / per).toFixed(1)} | ${meds.map((m) => m.toFixed(1)).join(' | ')} |${ratio}`);
     }
   } finally {
     ref?.cleanup();

@@ -35,8 +35,8 @@ export const VALUE_DETECTORS = {
 } satisfies Record<string, ValueDetector>;
 
 /**
- * Detectors that cannot fire on a plain value (printable ASCII without % + & \, not decoded from
- * anything: see plain-gate.ts): NUL, percent-encoding, U+FFFD and control characters are not in one.
+ * Detectors that cannot fire on a plain value (not decoded from anything, see plain-gate.ts): NUL,
+ * %, U+FFFD and control characters other than tab, line feed and carriage return are not in one.
  */
 export const QUIET_ON_PLAIN: ReadonlySet<string> = new Set<keyof typeof VALUE_DETECTORS>(['nulByte', 'badUrlEncoding', 'badUtf8', 'controlChars']);
 

@@ -61,7 +61,7 @@ function sorted(m: Map<string, Found>): Array<[string, Found]> {
 }
 
 /** Characters the transformations act on, or that the gate cuts atoms at. */
-const INSERTS = [' ', '  ', '/', '//', './', '/./', '"', "'", '^', ',', ';', '/**/', '/*!', '*/', '--', '#', '(', ')', '|', '=', '<', '.', ':', '$', '`', '-', '+', '\t', '\n'];
+const INSERTS = [' ', '  ', '/', '//', './', '/./', '"', "'", '^', ',', ';', '/**/', '/*!', '*/', '--', '#', '(', ')', '|', '=', '<', '.', ':', '$', '`', '-', '+', '\t', '\n', '\r\n', 'é', 'Ü', 'ß', '×', '\u00a0', 'ﬁ', '＜'];
 
 /** Each example a rule must match, with each of INSERTS put at two places in it. */
 function edges(): string[] {

@@ -1,12 +1,13 @@
 import type { CompiledRule } from './compile.ts';
 import { QUIET_ON_PLAIN } from './detectors.ts';
-import { MIN_ATOM, punctBit, regexNeeds, RegexNeedsError } from './regex-needs.ts';
+import { ABSENT, charBit, MIN_ATOM, regexNeeds, RegexNeedsError } from './regex-needs.ts';
 import { SQLI_NEEDS } from './sqli.ts';
 import type { TransformName } from './transforms.ts';
 
 /**
- * The plain-value gate: most values an API receives (names, ids, prose) are printable ASCII
- * without `%`, `+`, `&` or `\`. On such a value every decoding transformation is the identity, and
+ * The plain-value gate: most values an API receives (names, ids, prose) are printable ASCII, with
+ * perhaps line breaks and Latin-1 letters (é, ü), without `%`, `+`, `&` or `\`: plain. On such a
+ * value every decoding transformation is the identity (NFKC leaves Latin-1 letters alone), and
  * every other one only lowercases, drops characters or puts a space in place of some: so whatever a
  * chain makes of it holds no character the value did not hold (lowercased), besides spaces. That
  * lets one scan of the value rule out, before any transformation runs, each rule that needs
@@ -17,6 +18,22 @@ import type { TransformName } from './transforms.ts';
  * it can only skip a rule that cannot match (engine.test.ts compares it with a plain run of
  * every rule).
  */
+
+/**
+ * For each code below 256: NOT_PLAIN, or its bit (regex-needs.ts charBit) in a plain value. Plain:
+ * printable ASCII, tab, line feed, carriage return and Latin-1 letters, but % + & \ (what the
+ * decoding transformations act on).
+ */
+const NOT_PLAIN = ABSENT;
+const CHAR_BITS = new Int32Array(256);
+for (let c = 0; c < 256; c++) CHAR_BITS[c] = c === 37 || c === 43 || c === 38 || c === 92 ? NOT_PLAIN : charBit(c);
+
+/** Uppercase plain letters and their lowercase (what toLowerCase makes of them). */
+const CASE_FOLD: Array<[number, number]> = [];
+for (let c = 0; c < 256; c++) {
+  const lower = String.fromCharCode(c).toLowerCase();
+  if (CHAR_BITS[c] !== NOT_PLAIN && lower.length === 1 && lower.charCodeAt(0) !== c) CASE_FOLD.push([c, lower.charCodeAt(0)]);
+}
 
 /** How a transformation acts on plain text, for the atoms (lowercased words) found in the value. */
 interface OnPlain {
@@ -31,13 +48,13 @@ interface OnPlain {
 }
 
 // Every transformation must be listed: a new one is not trusted on plain text until it is.
-const ON_PLAIN: Record<TransformName, OnPlain> = {
+export const ON_PLAIN: Record<TransformName, OnPlain> = {
   urlDecode: { identity: true }, // needs % or +
   htmlEntityDecode: { identity: true }, // needs &
   jsDecode: { identity: true }, // needs \
-  normalize: { identity: true }, // needs non-ASCII
+  normalize: { identity: true }, // needs what is beyond ASCII and Latin-1 letters
   removeNulls: { identity: true }, // needs NUL
-  lowercase: {}, // the scan folds case
+  lowercase: {}, // the scan folds case as toLowerCase does
   compressWhitespace: { breaks: ' ' },
   removeWhitespace: { joins: true },
   removeComments: { joins: true },
@@ -82,15 +99,15 @@ export type Condition = 'always' | 'never' | Uint8Array;
 
 function bits(chars: string): number {
   let m = 0;
-  for (let i = 0; i < chars.length; i++) m |= punctBit(chars.charCodeAt(i));
+  for (let i = 0; i < chars.length; i++) if (CHAR_BITS[chars.charCodeAt(i)] !== NOT_PLAIN) m |= CHAR_BITS[chars.charCodeAt(i)];
   return m;
 }
 
-/** Printable ASCII (what a plain value is made of; atoms with anything else never occur in one). */
-function printable(s: string): boolean {
+/** Whether s can be part of a plain value (atoms with anything else never occur in one). */
+function canBePlain(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c > 126) return false;
+    if (c > 255 || CHAR_BITS[c] === NOT_PLAIN) return false;
   }
   return true;
 }
@@ -154,7 +171,7 @@ export class PlainGate {
     for (const atom of atoms) {
       const piece = longestPiece(atom, breaks);
       if (piece.length < min) return undefined;
-      if (!printable(piece)) continue; // never in a plain value
+      if (!canBePlain(piece)) continue; // never in a plain value
       let id = this.ids.get(piece);
       if (id === undefined) this.ids.set(piece, (id = this.ids.size));
       out.push(id);
@@ -209,7 +226,7 @@ class AtomScanner {
   overflow = false;
   private stamp = 0;
   private readonly seen: Uint32Array;
-  private readonly classOf = new Uint8Array(128);
+  private readonly classOf = new Uint8Array(256);
   private readonly classes: number;
   private readonly next: Int32Array;
   /** Atoms that end at each state (its own and those of its suffixes), or undefined. */
@@ -217,10 +234,10 @@ class AtomScanner {
 
   constructor(atoms: readonly string[]) {
     this.seen = new Uint32Array(atoms.length);
-    // Characters of no atom share class 0; an uppercase letter has its lowercase's class.
+    // Characters of no atom share class 0; an uppercase letter has its lowercase's class (atoms are lowercase).
     let classes = 1;
     for (const a of atoms) for (let i = 0; i < a.length; i++) if (!this.classOf[a.charCodeAt(i)]) this.classOf[a.charCodeAt(i)] = classes++;
-    for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32];
+    for (const [upper, lower] of CASE_FOLD) this.classOf[upper] = this.classOf[lower];
     this.classes = classes;
     const goto: number[][] = [new Array<number>(classes).fill(-1)];
     const ends: Array<number[] | undefined> = [undefined];
@@ -280,9 +297,9 @@ class AtomScanner {
     let overflow = false;
     for (let i = 0; i < v.length; i++) {
       const c = v.charCodeAt(i);
-      if (c > 126) return false;
+      if (c > 255) return false;
       const bits = charBits[c];
-      if (bits < 0) return false;
+      if (bits === NOT_PLAIN) return false;
       punct |= bits;
       at = next[at + classOf[c]];
       if (at >= 0) continue;
@@ -302,8 +319,3 @@ class AtomScanner {
     return true;
   }
 }
-
-/** For each ASCII code: its punctuation bit, or NOT_PLAIN (below space, DEL, % + & \: what decoding acts on). */
-const NOT_PLAIN = -1;
-const CHAR_BITS = new Int32Array(128);
-for (let c = 0; c < 128; c++) CHAR_BITS[c] = c < 32 || c > 126 || c === 37 || c === 43 || c === 38 || c === 92 ? NOT_PLAIN : punctBit(c);

@@ -18,12 +18,25 @@
 
 /** The ASCII punctuation characters, one bit each (31 of them: `_` is a word character). */
 export const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^`{|}~';
-const PUNCT_BIT = new Int32Array(128);
-for (let i = 0; i < PUNCTUATION.length; i++) PUNCT_BIT[PUNCTUATION.charCodeAt(i)] = 1 << i;
+/** The bit of tab, line feed and carriage return (one for the three). */
+export const CONTROL_SPACE_BIT = 1 << 31;
+/** Characters that are in no text the needs are about (see charBit). */
+export const ABSENT = -1;
 
-/** The bit of a character code (0 for letters, digits, `_`, space and what is not printable ASCII). */
-export function punctBit(code: number): number {
-  return code < 128 ? PUNCT_BIT[code] : 0;
+const CHAR_BIT = new Int32Array(256).fill(ABSENT);
+for (let c = 32; c < 127; c++) CHAR_BIT[c] = 0;
+for (let i = 0; i < PUNCTUATION.length; i++) CHAR_BIT[PUNCTUATION.charCodeAt(i)] = 1 << i;
+for (const c of [9, 10, 13]) CHAR_BIT[c] = CONTROL_SPACE_BIT;
+// Latin-1 letters (À-ÿ but × and ÷): NFKC leaves them as they are and lowercasing keeps them one character.
+for (let c = 0xc0; c <= 0xff; c++) if (c !== 0xd7 && c !== 0xf7) CHAR_BIT[c] = 0;
+
+/**
+ * How a character counts in the text the needs are about (the plain values of plain-gate.ts and
+ * what transformations make of them): 0 for those always taken as present (letters, digits, `_`,
+ * space, Latin-1 letters), its bit for punctuation and control spaces, ABSENT for the rest.
+ */
+export function charBit(code: number): number {
+  return code < 256 ? CHAR_BIT[code] : ABSENT;
 }
 
 /** Shortest atom worth looking for; shorter ones are too common to rule anything out. */
@@ -182,14 +195,15 @@ class CharSet {
   }
 
   info(): Info {
-    // Printable ASCII that is not punctuation (letters, digits, _, space) is always allowed.
-    let free = false;
+    // Characters beyond ASCII may be Latin-1 letters, always taken as present.
+    let free = this.beyond;
     const punct: number[] = [];
     const chars = new Set<string>();
     for (let c = 0; c < 128; c++) {
       if (!this.ascii[c]) continue;
-      if (c >= 32 && c < 127 && !PUNCT_BIT[c]) free = true;
-      else if (PUNCT_BIT[c]) punct.push(PUNCT_BIT[c]);
+      const bit = CHAR_BIT[c];
+      if (bit === 0) free = true;
+      else if (bit !== ABSENT) punct.push(bit);
       chars.add(String.fromCharCode(c).toLowerCase());
     }
     const info: Info = { punct: free ? [0] : minimal(punct) };
@@ -198,9 +212,10 @@ class CharSet {
   }
 }
 
-/** One character outside a class: beyond ASCII, exact still (printable ASCII text never holds it). */
+/** One character outside a class (beyond ASCII: exact still, present or absent as charBit says). */
 function literal(code: number): Info {
-  return code < 128 ? single(code).info() : { punct: [], exact: new Set([String.fromCharCode(code).toLowerCase()]) };
+  if (code < 128) return single(code).info();
+  return { punct: charBit(code) === ABSENT ? [] : [0], exact: new Set([String.fromCharCode(code).toLowerCase()]) };
 }
 
 function single(code: number): CharSet {
