@@ -1,14 +1,11 @@
-import type { ChatRequest, Message, Part, ToolChoice } from '../../types.ts';
+import type { ChatRequest, Part, ToolChoice } from '../../types.ts';
 import { applyParams } from '../params.ts';
 import type { HttpCall, ProviderTarget } from '../types.ts';
-import { JSON_TOOL, jsonInstruction, jsonOutputVia, jsonToolSchema, toolInput } from '../common/tools.ts';
+import { JSON_TOOL, JSON_TOOL_DESCRIPTION, jsonInstruction, jsonOutputVia, jsonToolSchema, toolInput } from '../common/tools.ts';
+import { alternatingTurns, systemTexts } from '../common/turns.ts';
 import { DEFAULT_MAX_TOKENS, DEFAULT_VERSION, paramsFor } from './params.ts';
 
 type Block = Record<string, unknown>;
-interface AnthropicMessage {
-  role: 'user' | 'assistant';
-  content: Block[];
-}
 
 export function chatCall(req: ChatRequest, t: ProviderTarget): HttpCall {
   return {
@@ -29,14 +26,14 @@ function versionOf(t: ProviderTarget): string {
 
 export function chatBody(req: ChatRequest, model: string, version = DEFAULT_VERSION): Record<string, unknown> {
   const json = jsonOutputVia(req);
-  const system = req.messages.filter((m) => m.role === 'system').map(textOf);
+  const system = systemTexts(req.messages);
   if (json === 'instruction') system.push(jsonInstruction(req));
   const body: Record<string, unknown> = { model, max_tokens: DEFAULT_MAX_TOKENS };
   if (system.length) body.system = system.join('\n\n');
-  body.messages = turns(req.messages);
+  body.messages = alternatingTurns(req.messages, block).map(({ role, blocks }) => ({ role, content: blocks }));
   applyParams(paramsFor(version), req, body);
   if (json === 'tool') {
-    body.tools = [{ name: JSON_TOOL, description: 'Give the answer as this tool\'s input.', input_schema: jsonToolSchema(req) }];
+    body.tools = [{ name: JSON_TOOL, description: JSON_TOOL_DESCRIPTION, input_schema: jsonToolSchema(req) }];
     body.tool_choice = { type: 'tool', name: JSON_TOOL };
   } else if (req.tools?.length) {
     body.tools = req.tools.map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), input_schema: tool.parameters }));
@@ -44,24 +41,6 @@ export function chatBody(req: ChatRequest, model: string, version = DEFAULT_VERS
   }
   if (req.stream) body.stream = true;
   return body;
-}
-
-function textOf(m: Message): string {
-  return m.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
-}
-
-/** Tool results travel in user turns; consecutive turns of one role are merged (the API wants them alternating). */
-function turns(messages: readonly Message[]): AnthropicMessage[] {
-  const out: AnthropicMessage[] = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const content = m.parts.map(block);
-    const last = out[out.length - 1];
-    if (last && last.role === role) last.content.push(...content);
-    else out.push({ role, content });
-  }
-  return out;
 }
 
 function block(p: Part): Block {

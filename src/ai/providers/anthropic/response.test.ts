@@ -49,7 +49,8 @@ const stops: [string | null, ChatResponse['finishReason']][] = [
 ];
 for (const [stop, want] of stops) {
   test(`response: stop_reason ${stop} → ${want}`, () => {
-    assert.equal((decode(message({ stop_reason: stop })) as ChatResponse).finishReason, want);
+    const content = stop === 'tool_use' ? [{ type: 'tool_use', id: 't', name: 'weather', input: {} }] : [{ type: 'text', text: 'x' }];
+    assert.equal((decode(message({ stop_reason: stop, content })) as ChatResponse).finishReason, want);
   });
 }
 

@@ -1,6 +1,7 @@
 import type { ChatResponse, FinishReason, Part, ProviderError, Usage } from '../../types.ts';
 import { invalidAnswer, isObject, parseJson, providerError } from '../common/http.ts';
-import { JSON_TOOL } from '../common/tools.ts';
+import { finishFrom, toolUsePart } from '../common/tools.ts';
+import { count, usage } from '../common/usage.ts';
 import type { ProviderHeaders } from '../types.ts';
 
 /**
@@ -9,27 +10,21 @@ import type { ProviderHeaders } from '../types.ts';
  * counts (when the API sends it).
  */
 export function usageOf(u: Record<string, unknown>): Usage {
-  const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
-  const usage: Usage = { inputTokens: n('input_tokens') + n('cache_read_input_tokens') + n('cache_creation_input_tokens'), outputTokens: n('output_tokens') };
-  if (n('cache_read_input_tokens')) usage.cachedInputTokens = n('cache_read_input_tokens');
-  const thinking = isObject(u.output_tokens_details) ? u.output_tokens_details.thinking_tokens : undefined;
-  if (typeof thinking === 'number' && thinking > 0) usage.reasoningTokens = thinking;
-  return usage;
+  const read = count(u, 'cache_read_input_tokens');
+  const thinking = isObject(u.output_tokens_details) ? count(u.output_tokens_details, 'thinking_tokens') : 0;
+  return usage(count(u, 'input_tokens') + read + count(u, 'cache_creation_input_tokens'), count(u, 'output_tokens'), read, thinking);
 }
 
-/** stop_reason → canonical; the JSON tool's forced call is an ordinary stop. */
-export function finishOf(stopReason: unknown, jsonTool: boolean): FinishReason {
-  switch (stopReason) {
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return jsonTool ? 'stop' : 'tool_calls';
-    case 'refusal':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+const STOP_REASONS: Record<string, FinishReason> = {
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+/** stop_reason → canonical (end_turn, stop_sequence, pause_turn and unknown ones: stop). */
+export function finishOf(stopReason: unknown, toolCalls: boolean): FinishReason {
+  return finishFrom(STOP_REASONS, stopReason, toolCalls);
 }
 
 /** An error envelope `{type:'error', error:{type, message}}` (in a 200 body or a stream event). */
@@ -43,16 +38,13 @@ export function chatResponse(body: Buffer, headers: ProviderHeaders): ChatRespon
   if (isObject(json) && json.type === 'error') return errorOf(200, headers, json, body);
   if (!isObject(json) || !Array.isArray(json.content)) return invalidAnswer('a Messages API message', body);
   const parts: Part[] = [];
-  let jsonTool = false;
   for (const b of json.content) {
     if (!isObject(b)) continue;
     if (b.type === 'text' && typeof b.text === 'string') parts.push({ type: 'text', text: b.text });
-    else if (b.type === 'tool_use' && b.name === JSON_TOOL) {
-      jsonTool = true;
-      parts.push({ type: 'text', text: JSON.stringify(b.input ?? {}) });
-    } else if (b.type === 'tool_use') parts.push({ type: 'tool_call', id: String(b.id), name: String(b.name), arguments: JSON.stringify(b.input ?? {}) });
+    else if (b.type === 'tool_use') parts.push(toolUsePart(b.id, b.name, b.input));
   }
-  const resp: ChatResponse = { id: String(json.id ?? ''), model: String(json.model ?? ''), parts, finishReason: finishOf(json.stop_reason, jsonTool) };
+  const toolCalls = parts.some((p) => p.type === 'tool_call');
+  const resp: ChatResponse = { id: String(json.id ?? ''), model: String(json.model ?? ''), parts, finishReason: finishOf(json.stop_reason, toolCalls) };
   if (isObject(json.usage)) resp.usage = usageOf(json.usage);
   return resp;
 }

@@ -1,24 +1,22 @@
 import type { StreamEvent, Usage } from '../../types.ts';
 import { invalidAnswer, isObject, parseJson, streamCut } from '../common/http.ts';
 import { SseReader } from '../common/sse.ts';
-import { JSON_TOOL } from '../common/tools.ts';
+import { ToolBlocks } from '../common/tools.ts';
 import type { StreamDecoder } from '../types.ts';
 import { errorOf, finishOf, usageOf } from './response.ts';
-
-/** What a content block is, by the index Anthropic gives it. */
-type BlockKind = { kind: 'tool'; toolIndex: number } | { kind: 'json' } | { kind: 'other' };
 
 /**
  * Messages API SSE: message_start (id, model, input usage), content_block_start /
  * content_block_delta (text_delta, input_json_delta) / content_block_stop, message_delta
- * (stop_reason, cumulative usage), message_stop, ping, error.
+ * (stop_reason, cumulative usage), message_stop, ping, error. The answer is whole once
+ * message_delta came (as for Anthropic's SDK); a stream that ends before it was cut.
  */
 export class AnthropicStreamDecoder implements StreamDecoder {
   private readonly sse = new SseReader();
-  private readonly blocks = new Map<number, BlockKind>();
-  private tools = 0;
-  private jsonTool = false;
+  private readonly tools = new ToolBlocks();
   private startUsage: Record<string, unknown> = {};
+  /** message_delta brought the stop reason. */
+  private finished = false;
   /** message_stop or an error event arrived: the stream is over. */
   private over = false;
 
@@ -28,10 +26,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   end(): StreamEvent[] {
     const out = this.sse.end().flatMap((e) => this.event(e.event, e.data));
-    if (!this.over) {
-      this.over = true;
-      out.push({ type: 'error', error: streamCut('Anthropic') });
-    }
+    if (!this.over && !this.finished) out.push({ type: 'error', error: streamCut('Anthropic') });
+    this.over = true;
     return out;
   }
 
@@ -54,7 +50,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         return this.blockDelta(Number(json.index), isObject(json.delta) ? json.delta : {});
       case 'message_delta': {
         const delta = isObject(json.delta) ? json.delta : {};
-        const out: StreamEvent[] = [{ type: 'finish', reason: finishOf(delta.stop_reason, this.jsonTool && this.tools === 0) }];
+        this.finished = true;
+        const out: StreamEvent[] = [{ type: 'finish', reason: finishOf(delta.stop_reason, this.tools.toolCalls) }];
         if (isObject(json.usage)) out.push({ type: 'usage', usage: this.usage(json.usage) });
         return out;
       }
@@ -71,26 +68,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   private blockStart(index: number, block: Record<string, unknown>): StreamEvent[] {
-    if (block.type === 'tool_use' && block.name === JSON_TOOL) {
-      this.jsonTool = true;
-      this.blocks.set(index, { kind: 'json' });
-      return [];
-    }
-    if (block.type === 'tool_use') {
-      const toolIndex = this.tools++;
-      this.blocks.set(index, { kind: 'tool', toolIndex });
-      return [{ type: 'tool_call', index: toolIndex, id: String(block.id), name: String(block.name), argumentsDelta: '' }];
-    }
-    this.blocks.set(index, { kind: 'other' });
+    if (block.type === 'tool_use') return this.tools.start(index, String(block.id), String(block.name));
     return block.type === 'text' && typeof block.text === 'string' && block.text ? [{ type: 'text', text: block.text }] : [];
   }
 
   private blockDelta(index: number, delta: Record<string, unknown>): StreamEvent[] {
     if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text) return [{ type: 'text', text: delta.text }];
-    if (delta.type !== 'input_json_delta' || typeof delta.partial_json !== 'string' || !delta.partial_json) return [];
-    const block = this.blocks.get(index);
-    if (block?.kind === 'json') return [{ type: 'text', text: delta.partial_json }];
-    if (block?.kind === 'tool') return [{ type: 'tool_call', index: block.toolIndex, argumentsDelta: delta.partial_json }];
+    if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') return this.tools.piece(index, delta.partial_json);
     return [];
   }
 

@@ -4,14 +4,13 @@ import assert from 'node:assert/strict';
 import { chatOverHttp, streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
 import { startBedrockFake } from '../../../../test/ai/fakes/bedrock.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
-import type { ChatRequest, StreamEvent } from '../../types.ts';
+import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { target } from '../common/testing.ts';
+import { assertStreamCut, target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
 const credentials = { accessKeyId: 'AKIDFAKE0123456789', secretAccessKey: 'fakeSecret/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'FQoGZXIvYXdzFAKETOKEN' };
 const req: ChatRequest = { model: 'alias', messages: [{ role: 'system', parts: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', parts: [{ type: 'text', text: 'Say hello' }] }], stream: false, maxOutputTokens: 64 };
-const textOf = (events: StreamEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 
 describe('Bedrock adapter against the Bedrock fake', () => {
   let fake: FakeServer;
@@ -104,7 +103,6 @@ describe('Bedrock adapter against the Bedrock fake', () => {
     const cut = await streamOverHttp(adapter, req, t);
     assert.ok(cut.ok);
     assert.equal(textOf(cut.value), 'abcd');
-    const last = cut.value.at(-1)!;
-    assert.ok(last.type === 'error' && last.error.type === 'stream_cut', JSON.stringify(last));
+    assertStreamCut(cut.value);
   });
 });

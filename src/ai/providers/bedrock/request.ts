@@ -1,6 +1,7 @@
-import type { ChatRequest, Message, Part, ToolChoice } from '../../types.ts';
+import type { ChatRequest, Part, ToolChoice } from '../../types.ts';
 import { applyParams } from '../params.ts';
-import { JSON_TOOL, jsonInstruction, jsonOutputVia, jsonToolSchema, toolInput } from '../common/tools.ts';
+import { JSON_TOOL, JSON_TOOL_DESCRIPTION, jsonInstruction, jsonOutputVia, jsonToolSchema, toolInput } from '../common/tools.ts';
+import { alternatingTurns, systemTexts } from '../common/turns.ts';
 import { params } from './params.ts';
 
 type Block = Record<string, unknown>;
@@ -8,12 +9,12 @@ type Block = Record<string, unknown>;
 /** The Converse (and ConverseStream: same body) request body. */
 export function converseBody(req: ChatRequest): Record<string, unknown> {
   const json = jsonOutputVia(req);
-  const system: Block[] = req.messages.filter((m) => m.role === 'system').flatMap((m) => m.parts.flatMap((p) => (p.type === 'text' ? [{ text: p.text }] : [])));
-  if (json === 'instruction') system.push({ text: jsonInstruction(req) });
-  const body: Record<string, unknown> = { messages: turns(req.messages) };
-  if (system.length) body.system = system;
+  const system = systemTexts(req.messages);
+  if (json === 'instruction') system.push(jsonInstruction(req));
+  const body: Record<string, unknown> = { messages: alternatingTurns(req.messages, block).map(({ role, blocks }) => ({ role, content: blocks })) };
+  if (system.length) body.system = system.map((text) => ({ text }));
   applyParams(params, req, body);
-  const toolConfig = json === 'tool' ? { tools: [toolSpec(JSON_TOOL, 'Give the answer as this tool\'s input.', jsonToolSchema(req))], toolChoice: { tool: { name: JSON_TOOL } } } : callerTools(req);
+  const toolConfig = json === 'tool' ? { tools: [toolSpec(JSON_TOOL, JSON_TOOL_DESCRIPTION, jsonToolSchema(req))], toolChoice: { tool: { name: JSON_TOOL } } } : callerTools(req);
   if (toolConfig) body.toolConfig = toolConfig;
   return body;
 }
@@ -39,20 +40,6 @@ function toolChoice(c: Exclude<ToolChoice, 'none'>): Block {
   if (c === 'auto') return { auto: {} };
   if (c === 'required') return { any: {} };
   return { tool: { name: c.name } };
-}
-
-/** Tool results travel in user turns; consecutive turns of one role are merged (Converse wants them alternating). */
-function turns(messages: readonly Message[]): { role: 'user' | 'assistant'; content: Block[] }[] {
-  const out: { role: 'user' | 'assistant'; content: Block[] }[] = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const content = m.parts.map(block);
-    const last = out[out.length - 1];
-    if (last && last.role === role) last.content.push(...content);
-    else out.push({ role, content });
-  }
-  return out;
 }
 
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };

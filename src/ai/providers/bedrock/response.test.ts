@@ -40,7 +40,8 @@ const stops: [string, ChatResponse['finishReason']][] = [
 ];
 for (const [stop, want] of stops) {
   test(`response: stopReason ${stop} → ${want}`, () => {
-    assert.equal((decode(answer({ stopReason: stop })) as ChatResponse).finishReason, want);
+    const content = stop === 'tool_use' ? [{ toolUse: { toolUseId: 't', name: 'weather', input: {} } }] : [{ text: 'x' }];
+    assert.equal((decode(answer({ stopReason: stop }, content)) as ChatResponse).finishReason, want);
   });
 }
 

@@ -1,34 +1,29 @@
 import type { ChatResponse, FinishReason, Part, ProviderError, Usage } from '../../types.ts';
 import { headerValue, invalidAnswer, isObject, parseJson } from '../common/http.ts';
-import { JSON_TOOL } from '../common/tools.ts';
+import { finishFrom, toolUsePart } from '../common/tools.ts';
+import { count, usage } from '../common/usage.ts';
 import type { ProviderHeaders } from '../types.ts';
 import { bedrockError } from './errors.ts';
 
 /** Converse's inputTokens leaves out cache reads and writes: the canonical input is all three. */
 export function usageOf(u: Record<string, unknown>): Usage {
-  const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
-  const usage: Usage = { inputTokens: n('inputTokens') + n('cacheReadInputTokens') + n('cacheWriteInputTokens'), outputTokens: n('outputTokens') };
-  if (n('cacheReadInputTokens')) usage.cachedInputTokens = n('cacheReadInputTokens');
-  return usage;
+  const read = count(u, 'cacheReadInputTokens');
+  return usage(count(u, 'inputTokens') + read + count(u, 'cacheWriteInputTokens'), count(u, 'outputTokens'), read);
 }
 
-/** stopReason → canonical; the JSON tool's forced call is an ordinary stop. */
-export function finishOf(stopReason: unknown, jsonTool: boolean): FinishReason {
-  switch (stopReason) {
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return jsonTool ? 'stop' : 'tool_calls';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    case 'malformed_model_output':
-    case 'malformed_tool_use':
-      return 'error';
-    default:
-      return 'stop';
-  }
+const STOP_REASONS: Record<string, FinishReason> = {
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  guardrail_intervened: 'content_filter',
+  content_filtered: 'content_filter',
+  malformed_model_output: 'error',
+  malformed_tool_use: 'error',
+};
+
+/** stopReason → canonical (end_turn, stop_sequence and unknown ones: stop). */
+export function finishOf(stopReason: unknown, toolCalls: boolean): FinishReason {
+  return finishFrom(STOP_REASONS, stopReason, toolCalls);
 }
 
 /**
@@ -45,16 +40,13 @@ export function converseResponse(body: Buffer, headers: ProviderHeaders): ChatRe
     return invalidAnswer('a Bedrock Converse answer', body);
   }
   const parts: Part[] = [];
-  let jsonTool = false;
   for (const b of message.content) {
     if (!isObject(b)) continue;
     if (typeof b.text === 'string') parts.push({ type: 'text', text: b.text });
-    else if (isObject(b.toolUse) && b.toolUse.name === JSON_TOOL) {
-      jsonTool = true;
-      parts.push({ type: 'text', text: JSON.stringify(b.toolUse.input ?? {}) });
-    } else if (isObject(b.toolUse)) parts.push({ type: 'tool_call', id: String(b.toolUse.toolUseId), name: String(b.toolUse.name), arguments: JSON.stringify(b.toolUse.input ?? {}) });
+    else if (isObject(b.toolUse)) parts.push(toolUsePart(b.toolUse.toolUseId, b.toolUse.name, b.toolUse.input));
   }
-  const resp: ChatResponse = { id: headerValue(headers, 'x-amzn-requestid') ?? '', model: '', parts, finishReason: finishOf(json.stopReason, jsonTool) };
+  const toolCalls = parts.some((p) => p.type === 'tool_call');
+  const resp: ChatResponse = { id: headerValue(headers, 'x-amzn-requestid') ?? '', model: '', parts, finishReason: finishOf(json.stopReason, toolCalls) };
   if (isObject(json.usage)) resp.usage = usageOf(json.usage);
   return resp;
 }

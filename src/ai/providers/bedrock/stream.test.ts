@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StreamEvent } from '../../types.ts';
-import { decodeEveryWay } from '../common/testing.ts';
+import { assertStreamCut, decodeEveryWay } from '../common/testing.ts';
 import { JSON_TOOL } from '../common/tools.ts';
 import { usageForms } from './fixtures.ts';
 import { eventFrame, exceptionFrame } from './frames.ts';
@@ -55,8 +55,11 @@ for (const u of usageForms) {
   });
 }
 
-test('stream: a stream cut after messageStop but before metadata is complete, without usage', () => {
-  assert.deepEqual(decode(start, text(0, 'x'), stop('max_tokens')).slice(1), [{ type: 'text', text: 'x' }, { type: 'finish', reason: 'length' }]);
+test('stream: a stream cut after messageStop, before or inside the metadata frame, is complete without usage', () => {
+  const whole = Buffer.concat([start, text(0, 'x'), stop('max_tokens'), metadata()]);
+  for (const wire of [whole.subarray(0, whole.length - metadata().length), whole.subarray(0, whole.length - 5)]) {
+    assert.deepEqual(decodeEveryWay(() => new BedrockStreamDecoder(() => 'fixed-id'), wire).slice(1), [{ type: 'text', text: 'x' }, { type: 'finish', reason: 'length' }]);
+  }
 });
 
 for (const [exception, message] of [
@@ -74,14 +77,9 @@ for (const [exception, message] of [
   });
 }
 
-test('stream: a stream cut before messageStop, or in the middle of a frame, ends with an error event', () => {
-  const whole = Buffer.concat([start, text(0, 'Hel'), stop('end_turn'), metadata()]);
-  for (const wire of [Buffer.concat([start, text(0, 'Hel')]), whole.subarray(0, whole.length - 5), Buffer.alloc(0)]) {
-    const events = decodeEveryWay(() => new BedrockStreamDecoder(() => 'fixed-id'), wire);
-    const errors = events.filter((e): e is Extract<StreamEvent, { type: 'error' }> => e.type === 'error');
-    assert.deepEqual(errors.map((e) => e.error.type), ['stream_cut']);
-    assert.equal(events.at(-1), errors[0]);
-  }
+test('stream: a stream cut before messageStop, at a frame boundary or in the middle of a frame, ends with an error event', () => {
+  const frames = Buffer.concat([start, text(0, 'Hel'), text(0, 'lo')]);
+  for (const wire of [frames, frames.subarray(0, frames.length - 5), Buffer.alloc(0)]) assertStreamCut(decodeEveryWay(() => new BedrockStreamDecoder(() => 'fixed-id'), wire));
 });
 
 test('stream: a corrupt frame (bad CRC, impossible length) is an invalid answer', () => {

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from '@smithy/eventstream-codec';
 import type { ProviderError, StreamEvent } from '../../types.ts';
 import { invalidAnswer, isObject, parseJson, streamCut } from '../common/http.ts';
-import { JSON_TOOL } from '../common/tools.ts';
+import { ToolBlocks } from '../common/tools.ts';
 import type { StreamDecoder } from '../types.ts';
 import { FrameReader, stringHeader } from './frames.ts';
 import { finishOf, usageOf } from './response.ts';
-
-type BlockKind = { kind: 'tool'; toolIndex: number } | { kind: 'json' };
 
 /**
  * ConverseStream's AWS event stream: events messageStart, contentBlockStart (a tool use's id
@@ -18,9 +16,7 @@ type BlockKind = { kind: 'tool'; toolIndex: number } | { kind: 'json' };
  */
 export class BedrockStreamDecoder implements StreamDecoder {
   private readonly frames = new FrameReader();
-  private readonly blocks = new Map<number, BlockKind>();
-  private tools = 0;
-  private jsonTool = false;
+  private readonly tools = new ToolBlocks();
   private stopped = false;
   private over = false;
 
@@ -47,7 +43,8 @@ export class BedrockStreamDecoder implements StreamDecoder {
   end(): StreamEvent[] {
     if (this.over) return [];
     this.over = true;
-    return this.stopped && this.frames.pending === 0 ? [] : [{ type: 'error', error: streamCut('Bedrock') }];
+    // After messageStop the answer is whole: a cut in the metadata that follows only loses the usage.
+    return this.stopped ? [] : [{ type: 'error', error: streamCut('Bedrock') }];
   }
 
   private fail(error: ProviderError): StreamEvent[] {
@@ -75,7 +72,7 @@ export class BedrockStreamDecoder implements StreamDecoder {
         return this.blockDelta(Number(json.contentBlockIndex), isObject(json.delta) ? json.delta : {});
       case 'messageStop':
         this.stopped = true;
-        return [{ type: 'finish', reason: finishOf(json.stopReason, this.jsonTool && this.tools === 0) }];
+        return [{ type: 'finish', reason: finishOf(json.stopReason, this.tools.toolCalls) }];
       case 'metadata':
         return isObject(json.usage) ? [{ type: 'usage', usage: usageOf(json.usage) }] : [];
       default:
@@ -86,24 +83,11 @@ export class BedrockStreamDecoder implements StreamDecoder {
 
   private blockStart(index: number, start: Record<string, unknown>): StreamEvent[] {
     const tool = isObject(start.toolUse) ? start.toolUse : undefined;
-    if (!tool) return [];
-    if (tool.name === JSON_TOOL) {
-      this.jsonTool = true;
-      this.blocks.set(index, { kind: 'json' });
-      return [];
-    }
-    const toolIndex = this.tools++;
-    this.blocks.set(index, { kind: 'tool', toolIndex });
-    return [{ type: 'tool_call', index: toolIndex, id: String(tool.toolUseId), name: String(tool.name), argumentsDelta: '' }];
+    return tool ? this.tools.start(index, String(tool.toolUseId), String(tool.name)) : [];
   }
 
   private blockDelta(index: number, delta: Record<string, unknown>): StreamEvent[] {
     if (typeof delta.text === 'string') return delta.text ? [{ type: 'text', text: delta.text }] : [];
-    const input = isObject(delta.toolUse) && typeof delta.toolUse.input === 'string' ? delta.toolUse.input : '';
-    if (!input) return [];
-    const block = this.blocks.get(index);
-    if (block?.kind === 'json') return [{ type: 'text', text: input }];
-    if (block?.kind === 'tool') return [{ type: 'tool_call', index: block.toolIndex, argumentsDelta: input }];
-    return [];
+    return isObject(delta.toolUse) && typeof delta.toolUse.input === 'string' ? this.tools.piece(index, delta.toolUse.input) : [];
   }
 }

@@ -46,3 +46,17 @@ export function chatRequest(over: Partial<ChatRequest> = {}): ChatRequest {
 export function target(type: ProviderType, over: Partial<ProviderTarget> = {}): ProviderTarget {
   return { provider: `my-${type}`, type, baseUrl: 'https://provider.test', model: 'the-model', credentials: { apiKey: 'sk-secret-key' }, options: {}, ...over };
 }
+
+/** The text of a decoded stream, joined. */
+export function textOf(events: readonly StreamEvent[]): string {
+  return events.map((e) => (e.type === 'text' ? e.text : '')).join('');
+}
+
+/** A stream the provider cut: exactly one error event, the last, saying so; no finish, no usage. */
+export function assertStreamCut(events: readonly StreamEvent[]): void {
+  const errors = events.filter((e) => e.type === 'error');
+  assert.equal(errors.length, 1, JSON.stringify(events));
+  assert.equal(events.at(-1), errors[0]);
+  assert.equal(errors[0].type === 'error' && errors[0].error.type, 'stream_cut');
+  assert.ok(!events.some((e) => e.type === 'finish' || e.type === 'usage'), 'a cut stream has no finish and no usage');
+}

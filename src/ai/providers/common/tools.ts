@@ -1,4 +1,4 @@
-import type { ChatRequest, Message } from '../../types.ts';
+import type { ChatRequest, FinishReason, Message, Part, StreamEvent } from '../../types.ts';
 
 /**
  * A tool call's arguments as the object Anthropic, Gemini and Bedrock want (they take the
@@ -26,6 +26,7 @@ export function toolNamesById(messages: readonly Message[]): Map<string, string>
 
 /** The tool the model is forced to call when JSON output goes through a tool (Anthropic, Bedrock). */
 export const JSON_TOOL = 'pinpoint_json_output';
+export const JSON_TOOL_DESCRIPTION = "Give the answer as this tool's input.";
 
 /**
  * How to get JSON out of a provider without a JSON mode: a forced tool call whose input
@@ -52,4 +53,50 @@ export function jsonInstruction(req: ChatRequest): string {
   const f = req.responseFormat;
   const schema = f?.type === 'json' && f.schema ? ` that matches this JSON Schema:\n${JSON.stringify(f.schema)}` : '';
   return `Answer with a single JSON value${schema}\nOutput only the JSON: no prose, no Markdown code fences.`;
+}
+
+/**
+ * A stop reason through the provider's table (Anthropic's and Bedrock's name the same
+ * things). A tool_use stop of an answer without tool calls is the forced JSON tool's: an
+ * ordinary stop.
+ */
+export function finishFrom(table: Readonly<Record<string, FinishReason>>, reason: unknown, toolCalls: boolean): FinishReason {
+  const finish = (typeof reason === 'string' && Object.hasOwn(table, reason) ? table[reason] : undefined) ?? 'stop';
+  return finish === 'tool_calls' && !toolCalls ? 'stop' : finish;
+}
+
+/** A whole tool use as a canonical part: the forced JSON tool's input is the text answer. */
+export function toolUsePart(id: unknown, name: unknown, input: unknown): Part {
+  const json = JSON.stringify(input ?? {});
+  return name === JSON_TOOL ? { type: 'text', text: json } : { type: 'tool_call', id: String(id), name: String(name), arguments: json };
+}
+
+/**
+ * The content blocks of a stream whose tool calls arrive as a start (id, name) and argument
+ * pieces, by block index (Anthropic, Bedrock): tool calls are numbered from 0 in order; the
+ * forced JSON tool's pieces are the answer's text.
+ */
+export class ToolBlocks {
+  private readonly blocks = new Map<number, number | 'json'>();
+  private tools = 0;
+
+  start(block: number, id: string, name: string): StreamEvent[] {
+    if (name === JSON_TOOL) {
+      this.blocks.set(block, 'json');
+      return [];
+    }
+    const index = this.tools++;
+    this.blocks.set(block, index);
+    return [{ type: 'tool_call', index, id, name, argumentsDelta: '' }];
+  }
+
+  piece(block: number, argumentsDelta: string): StreamEvent[] {
+    const kind = this.blocks.get(block);
+    if (!argumentsDelta || kind === undefined) return [];
+    return kind === 'json' ? [{ type: 'text', text: argumentsDelta }] : [{ type: 'tool_call', index: kind, argumentsDelta }];
+  }
+
+  get toolCalls(): boolean {
+    return this.tools > 0;
+  }
 }

@@ -4,15 +4,14 @@ import assert from 'node:assert/strict';
 import { chatOverHttp, embeddingsOverHttp, streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
 import { FAKE_THOUGHT_SIGNATURE, startGeminiFake } from '../../../../test/ai/fakes/gemini.ts';
 import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.ts';
-import type { ChatRequest, Part, StreamEvent } from '../../types.ts';
+import type { ChatRequest, Part } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { target } from '../common/testing.ts';
+import { assertStreamCut, target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 import { fromToolCallId } from './signature.ts';
 
 const KEY = 'AIzaSyFAKE-0123456789abcdefghijklmnopq';
 const req: ChatRequest = { model: 'alias', messages: [{ role: 'system', parts: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', parts: [{ type: 'text', text: 'Say hello' }] }], stream: false, maxOutputTokens: 64 };
-const textOf = (events: StreamEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 
 describe('Gemini adapter against the Gemini fake', () => {
   let fake: FakeServer;
@@ -93,7 +92,6 @@ describe('Gemini adapter against the Gemini fake', () => {
     const cut = await streamOverHttp(adapter, req, t);
     assert.ok(cut.ok);
     assert.equal(textOf(cut.value), 'abcd');
-    const last = cut.value.at(-1)!;
-    assert.ok(last.type === 'error' && last.error.type === 'stream_cut', JSON.stringify(last));
+    assertStreamCut(cut.value);
   });
 });

@@ -2,6 +2,7 @@ import type { ChatRequest, EmbeddingsRequest, Message, Part, ToolChoice } from '
 import { applyParams } from '../params.ts';
 import type { HttpCall, ProviderTarget } from '../types.ts';
 import { toolInput, toolNamesById } from '../common/tools.ts';
+import { alternatingTurns, systemTexts } from '../common/turns.ts';
 import { params } from './params.ts';
 import { fromToolCallId } from './signature.ts';
 
@@ -33,8 +34,8 @@ export function embeddingsCall(req: EmbeddingsRequest, t: ProviderTarget): HttpC
 
 export function chatBody(req: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const system = req.messages.filter((m) => m.role === 'system').flatMap((m) => m.parts.flatMap((p) => (p.type === 'text' ? [{ text: p.text }] : [])));
-  if (system.length) body.systemInstruction = { parts: system };
+  const system = systemTexts(req.messages);
+  if (system.length) body.systemInstruction = { parts: system.map((text) => ({ text })) };
   body.contents = contents(req.messages);
   if (req.tools?.length) {
     body.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), parametersJsonSchema: t.parameters })) }];
@@ -51,19 +52,10 @@ export function chatBody(req: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-/** Roles user and model; tool results are user turns; consecutive turns of one role are merged. */
+/** Roles user and model; tool results travel in user turns. */
 function contents(messages: readonly Message[]): { role: 'user' | 'model'; parts: GeminiPart[] }[] {
   const names = toolNamesById(messages);
-  const out: { role: 'user' | 'model'; parts: GeminiPart[] }[] = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    const role = m.role === 'assistant' ? 'model' : 'user';
-    const parts = m.parts.map((p) => part(p, names));
-    const last = out[out.length - 1];
-    if (last && last.role === role) last.parts.push(...parts);
-    else out.push({ role, parts });
-  }
-  return out;
+  return alternatingTurns(messages, (p) => part(p, names)).map(({ role, blocks }) => ({ role: role === 'assistant' ? 'model' : 'user', parts: blocks }));
 }
 
 function part(p: Part, names: ReadonlyMap<string, string>): GeminiPart {

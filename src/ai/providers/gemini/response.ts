@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatResponse, EmbeddingsResponse, FinishReason, Part, ProviderError, Usage } from '../../types.ts';
 import { invalidAnswer, isObject, parseJson } from '../common/http.ts';
 import type { ProviderHeaders } from '../types.ts';
+import { count, usage } from '../common/usage.ts';
 import { errorIn } from './errors.ts';
 import { toolCallId } from './signature.ts';
 
@@ -11,11 +12,8 @@ import { toolCallId } from './signature.ts';
  * execution, grounding) are input too.
  */
 export function usageOf(u: Record<string, unknown>): Usage {
-  const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
-  const usage: Usage = { inputTokens: n('promptTokenCount') + n('toolUsePromptTokenCount'), outputTokens: n('candidatesTokenCount') + n('thoughtsTokenCount') };
-  if (n('cachedContentTokenCount')) usage.cachedInputTokens = n('cachedContentTokenCount');
-  if (n('thoughtsTokenCount')) usage.reasoningTokens = n('thoughtsTokenCount');
-  return usage;
+  const thoughts = count(u, 'thoughtsTokenCount');
+  return usage(count(u, 'promptTokenCount') + count(u, 'toolUsePromptTokenCount'), count(u, 'candidatesTokenCount') + thoughts, count(u, 'cachedContentTokenCount'), thoughts);
 }
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StreamEvent } from '../../types.ts';
-import { decodeEveryWay, sse } from '../common/testing.ts';
+import { assertStreamCut, decodeEveryWay, sse } from '../common/testing.ts';
 import { usageForms } from './fixtures.ts';
 import { adapter } from './index.ts';
 
@@ -70,12 +69,7 @@ test('stream: an error event mid-stream ends it', () => {
 
 test('stream: the wire has no end marker, so a stream that ends before a finishReason was cut', () => {
   for (const wire of [sse([chunk([{ text: 'Hel' }]), chunk([{ text: 'lo' }])]), new Uint8Array(), new TextEncoder().encode(`data: ${JSON.stringify(chunk([{ text: 'x' }], 'STOP')[1])}`)]) {
-    const events = decode(wire);
-    const errors = events.filter((e): e is Extract<StreamEvent, { type: 'error' }> => e.type === 'error');
-    assert.equal(errors.length, 1);
-    assert.equal(errors[0].error.type, 'stream_cut');
-    assert.equal(events.at(-1), errors[0]);
-    assert.ok(!events.some((e) => e.type === 'finish' || e.type === 'usage'));
+    assertStreamCut(decode(wire));
   }
 });
 
