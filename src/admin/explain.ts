@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ConfigError, loadConfigText } from '../config/load.ts';
 import { describeParsed } from '../explain/describe.ts';
+import { aiCaveats } from '../explain/ai.ts';
 import { explain } from '../explain/explain.ts';
 import { loggedRequest, scopesFromStore } from '../explain/from-log.ts';
 import { parseRequestInput, RequestInputError } from '../explain/input/index.ts';
@@ -61,5 +62,7 @@ async function run(r: AdminRequest): Promise<void> {
   }
   const desc = describeParsed(request, { peer: body.peer, derive: target.pipeline.clientAddress });
   const report = await explain(target, desc, { as: body.as, assume });
+  // The running gateway's counters are live: only --as can make a budget per key look unused.
+  caveats = [...caveats, ...aiCaveats(report.ai, report.decision, { emptyCounters: false, assumedKey: body.as !== undefined })];
   sendJson(r.res, 200, { report, caveats, request: { ...request, body: request.body?.toString('base64') } });
 }

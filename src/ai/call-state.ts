@@ -35,6 +35,11 @@ export interface AiCallState {
    * has a price, or settle got no cost): its spend was not charged, never counted as zero.
    */
   unpriced?: boolean;
+  /**
+   * A dry run the budgets admit (explain): each budget's standing, as violated_budgets entries
+   * (budget, per, kind, unit, limit, used before this call, this_call, resets_at) plus who.
+   */
+  standing?: Array<Record<string, unknown>>;
   /** The budget units this call reserved (absent in a dry run and when no budget applies). */
   reserved?: { tokens: number; spendUsd?: number };
 }

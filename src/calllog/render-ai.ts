@@ -64,9 +64,10 @@ export function renderAiDetail(ai: AiCallRecord): string[] {
   return out;
 }
 
-interface ViolatedBudget {
+interface BudgetEntry {
   budget?: unknown;
   per?: unknown;
+  who?: unknown;
   kind?: unknown;
   unit?: unknown;
   limit?: unknown;
@@ -81,19 +82,32 @@ function amount(unit: unknown, value: unknown): string {
   return unit === 'usd' ? formatUsd(value) : `${value} ${printable(unit)}`;
 }
 
-/** The budgets an AI denial names (its violated_budgets member), as a table; none when absent. */
-export function renderViolatedBudgets(extensions: Record<string, unknown> | undefined): string[] {
-  const list = extensions?.violated_budgets;
-  if (!Array.isArray(list) || list.length === 0) return [];
-  const rows = (list as ViolatedBudget[]).map((b) => [
+/**
+ * Budget entries as the ai layer writes them (a denial's violated_budgets, explain's standing):
+ * limit, used, this call, reset and retry; `who` (key label, consumer or tenant) when present.
+ */
+export function renderBudgetTable(list: readonly BudgetEntry[]): string {
+  const who = list.some((b) => b.who !== undefined);
+  // Reset and retry columns only when some budget has them (a per-minute budget that admits has neither).
+  const resets = list.some((b) => b.resets_at !== undefined);
+  const retry = list.some((b) => b.retry_after_s !== undefined);
+  const headers = ['budget', 'per', 'kind', 'limit', 'used', 'this call', ...(resets ? ['resets at'] : []), ...(retry ? ['retry after'] : [])];
+  const rows = list.map((b) => [
     b.budget,
-    b.per,
+    who ? `${printable(b.per)} ${printable(b.who)}` : b.per,
     b.kind,
     amount(b.unit, b.limit),
     amount(b.unit, b.used),
     amount(b.unit, b.this_call),
-    b.resets_at ?? '-',
-    b.retry_after_s !== undefined ? `${b.retry_after_s} s` : '-',
+    ...(resets ? [b.resets_at ?? '-'] : []),
+    ...(retry ? [b.retry_after_s !== undefined ? `${b.retry_after_s} s` : '-'] : []),
   ]);
-  return ['', 'Budgets that refused', renderTable(['budget', 'per', 'kind', 'limit', 'used', 'this call', 'resets at', 'retry after'], rows, { indent: '  ' })];
+  return renderTable(headers, rows, { indent: '  ' });
+}
+
+/** The budgets an AI denial names (its violated_budgets member), as a table; none when absent. */
+export function renderViolatedBudgets(extensions: Record<string, unknown> | undefined): string[] {
+  const list = extensions?.violated_budgets;
+  if (!Array.isArray(list) || list.length === 0) return [];
+  return ['', 'Budgets that refused', renderBudgetTable(list as BudgetEntry[])];
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { aiCaveats } from '../explain/ai.ts';
 import { describeParsed } from '../explain/describe.ts';
 import { explain, type ExplainReport } from '../explain/explain.ts';
 import { loggedRequest, scopesFromStore } from '../explain/from-log.ts';
@@ -65,6 +66,8 @@ async function locally(input: string | undefined, opts: ExplainCliOptions): Prom
     const peer = opts.peer ?? '127.0.0.1';
     const desc = describeParsed(request, { peer, derive: local.target.pipeline.clientAddress });
     const report = await explain(local.target, desc, { as: opts.as, assume });
+    const emptyCounters = local.target.config.limits.backend === 'memory';
+    caveats.push(...aiCaveats(report.ai, report.decision, { emptyCounters, assumedKey: opts.as !== undefined }));
     return { report, caveats, case: { request, as: opts.as, assume, peer, decision: report.decision } };
   } finally {
     await local.close();

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { Decision, FixActor } from '../decision/types.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { Assumed, RequestDescription } from '../pipeline/types.ts';
+import { explainedAi, type ExplainedAi } from './ai.ts';
 import { proposals, type Candidate } from './candidates.ts';
 import { dryRun, type Trial } from './run.ts';
 
@@ -41,6 +42,8 @@ export interface ExplainReport {
   /** Changes explain tried that did not get past the denial. */
   triedWithoutEffect: number;
   as?: string;
+  /** An AI route: the alias, the estimate its budgets were checked with and where they stand. */
+  ai?: ExplainedAi;
 }
 
 const ACTOR_ORDER: Record<FixActor, number> = { client: 0, key_owner: 1, tenant_admin: 2, operator: 3 };
@@ -53,7 +56,9 @@ export async function explain(target: ExplainTarget, req: RequestDescription, op
   const assume: Assumed | undefined = opts.as !== undefined ? { consumer: opts.as, credential: `explain:as:${opts.as}`, scopes: ['*'] } : opts.assume;
   const trial = await dryRun(target.pipeline, target.revision, req, assume);
   const { decision } = trial;
-  if (decision.outcome === 'allow') return { decision, fixes: [], triedWithoutEffect: 0, as: opts.as };
+  const ai = explainedAi(trial.ctx);
+  const extra = ai ? { ai } : {};
+  if (decision.outcome === 'allow') return { decision, fixes: [], triedWithoutEffect: 0, as: opts.as, ...extra };
 
   const proved: ExplainedFix[] = [];
   let tried = 0;
@@ -68,7 +73,7 @@ export async function explain(target: ExplainTarget, req: RequestDescription, op
   }
   const fromLayer: ExplainedFix[] = decision.fixes.map((f) => ({ who: f.who, action: f.action, proved: false, source: 'layer', retryable: f.retryable, retryAfterS: f.retryAfterS }));
   const fixes = [...proved, ...fromLayer].sort((a, b) => ACTOR_ORDER[a.who] - ACTOR_ORDER[b.who] || Number(b.proved) - Number(a.proved));
-  return { decision, fixes, triedWithoutEffect: tried, as: opts.as };
+  return { decision, fixes, triedWithoutEffect: tried, as: opts.as, ...extra };
 }
 
 async function attempt(target: ExplainTarget, req: RequestDescription, assume: Assumed | undefined, c: Candidate): Promise<Trial | undefined> {

@@ -1,5 +1,6 @@
 import { renderDecision } from '../calllog/render.ts';
 import type { ExplainReport } from './explain.ts';
+import { renderExplainedAi } from './render-ai.ts';
 
 const WHO: Record<string, string> = { client: 'the client', key_owner: "the key's owner", tenant_admin: 'the tenant admin', operator: 'the operator' };
 
@@ -8,6 +9,7 @@ export function renderReport(r: ExplainReport): string {
   const out: string[] = [];
   out.push(`Explain (dry run${r.as ? `, as consumer ${r.as}` : ''}; nothing was sent upstream or counted)`, '');
   out.push(renderDecision(r.decision));
+  if (r.ai) out.push(...renderExplainedAi(r.ai, r.decision.outcome === 'deny'));
   if (r.decision.outcome === 'deny') {
     out.push('', 'What would make it pass (by who can act; proved = the changed request was run again)');
     if (r.fixes.length === 0) out.push('  (nothing known)');

@@ -138,7 +138,7 @@ export function callExceedsBudget(s: Site, info: BudgetCell, alias: string, e: A
   };
 }
 
-function entry(info: BudgetCell, o: { used: number }, resetsAt: number | undefined, retryAfterS: number | undefined, fix: string): Record<string, unknown> {
+function entry(info: BudgetCell, o: { used: number }, resetsAt: number | undefined, retryAfterS: number | undefined, fix?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {
     budget: info.budget.name,
     per: info.budget.per,
@@ -150,8 +150,20 @@ function entry(info: BudgetCell, o: { used: number }, resetsAt: number | undefin
   };
   if (resetsAt !== undefined) out.resets_at = new Date(resetsAt).toISOString();
   if (retryAfterS !== undefined) out.retry_after_s = retryAfterS;
-  out.fix = fix;
+  if (fix !== undefined) out.fix = fix;
   return out;
+}
+
+/**
+ * Where each budget of an admitted dry run stands (explain): used before this call, what the
+ * call would add, for whom (the operator's view: the key label, consumer or tenant), and when a
+ * spend period resets. The same members as violated_budgets, so one renderer shows both.
+ */
+export function budgetStanding(infos: readonly BudgetCell[], outcomes: readonly CellOutcome[]): Array<Record<string, unknown>> {
+  return infos.map((info, i) => ({
+    ...entry(info, { used: Math.max(0, outcomes[i].used - info.cost) }, info.kind === 'spend' ? info.period!.end : undefined, undefined),
+    who: info.who,
+  }));
 }
 
 /**

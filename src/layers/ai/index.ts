@@ -114,6 +114,8 @@ export function aiLayer(config: Config, deps?: LimitsDeps): Layer | undefined {
 
   function decide(b: BudgetCells, c: CheckResult, state: AiCallState, site: deny.Site, now: number, charge: boolean): LayerResult {
     if (!c.admitted) return deny.budgetDenial(site, b.infos, c.cells, now, state.alias, state.estimate);
+    // A dry run (explain) tells where each budget stands; a live call has no use for it.
+    if (!charge) state.standing = deny.budgetStanding(b.infos, c.cells);
     if (charge) {
       const costMicros = b.infos.some((i) => i.kind === 'spend') ? micros(state.estimate.costUsd!) : undefined;
       const tokens = state.estimate.inputTokens + state.estimate.maxOutputTokens;
