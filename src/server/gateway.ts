@@ -6,7 +6,7 @@ import { createHandler } from './handler.ts';
 import type { ExplainTarget } from '../explain/explain.ts';
 import { compilePipeline, NO_DEPS, type PipelineDeps } from '../pipeline/order.ts';
 import { attachProtocolErrors } from './protocol-errors.ts';
-import { createRuntime, retire, type Runtime } from './runtime.ts';
+import { closeRuntime, createRuntime, retire, type Runtime } from './runtime.ts';
 
 export interface GatewayOptions {
   loaded: LoadedConfig;
@@ -89,6 +89,6 @@ export class Gateway {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
     });
-    await this.runtime.proxies.close();
+    await closeRuntime(this.runtime);
   }
 }

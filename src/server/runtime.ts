@@ -1,3 +1,5 @@
+import { aiPlan } from '../ai/plan.ts';
+import { closeProviderAgents } from '../ai/send.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { compilePipeline, NO_DEPS, type PipelineDeps } from '../pipeline/order.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
@@ -40,11 +42,18 @@ export function acquire(rt: Runtime): Runtime {
 }
 
 export function release(rt: Runtime): void {
-  if (--rt.active === 0 && rt.retired) void rt.proxies.close();
+  if (--rt.active === 0 && rt.retired) void closeRuntime(rt);
+}
+
+/** Closes the connection pools of a revision: upstream services and AI providers. */
+export async function closeRuntime(rt: Runtime): Promise<void> {
+  const ai = rt.loaded.config.ai;
+  const providers = Object.keys(ai.providers).length ? aiPlan(rt.loaded.config).providers.values() : [];
+  await Promise.all([rt.proxies.close(), closeProviderAgents(providers)]);
 }
 
 /** After a reload: the old pools close once nothing uses them, even if the pipeline is async. */
 export function retire(rt: Runtime): void {
   rt.retired = true;
-  if (rt.active === 0) void rt.proxies.close();
+  if (rt.active === 0) void closeRuntime(rt);
 }
