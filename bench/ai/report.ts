@@ -72,14 +72,16 @@ function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
     `interleaved; the fake streams ${o.chunks} chunks, ${o.firstTokenMs} ms before the first and ${o.chunkMs} ms between chunks`,
     '',
   ];
-  const head = ['phase', 'target', 'p50', 'p95', 'p99', 'mean', 'whole stream p50', 'gateway cpu us/stream', 'other load'];
+  const head = ['phase', 'target', 'p50', 'p95', 'p99', 'mean', 'whole stream p50', 'cpu us/stream', 'other load'];
   const rows: string[][] = [];
   for (const p of phases) {
+    // The fake's CPU is over both targets' streams (it answers both); the gateway's over its own.
+    const fakeCpu = p.cpu ? (p.cpu.fakeUsPerReq / 2).toFixed(0) : '-';
     const cpu = p.cpu ? p.cpu.gatewayUsPerReq.toFixed(0) : '-';
     const other = p.cpu?.otherCores !== undefined ? p.cpu.otherCores.toFixed(2) : '-';
-    const row = (target: string, s: { ttft: Summary; total: Summary }, c: string, ol: string) => [p.phase, target, ms(s.ttft.p50), ms(s.ttft.p95), ms(s.ttft.p99), ms(s.ttft.mean), ms(s.total.p50), c, ol];
-    rows.push(row('fake provider, direct', p.direct, '-', '-'));
-    rows.push(row('through the gateway', p.gateway, cpu, other));
+    const row = (target: string, s: { ttft: Summary; total: Summary }, c: string) => [p.phase, target, ms(s.ttft.p50), ms(s.ttft.p95), ms(s.ttft.p99), ms(s.ttft.mean), ms(s.total.p50), c, other];
+    rows.push(row('fake provider, direct', p.direct, `${fakeCpu} (fake)`));
+    rows.push(row('through the gateway', p.gateway, `${cpu} (gateway)`));
     const d = (k: keyof Summary) => added(p.gateway.ttft[k] - p.direct.ttft[k]);
     rows.push(['', 'added by the gateway', d('p50'), d('p95'), d('p99'), d('mean'), added(p.gateway.total.p50 - p.direct.total.p50), '', '']);
   }
