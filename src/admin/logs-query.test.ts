@@ -24,10 +24,10 @@ for (const [raw, expected] of SINCE) {
 }
 
 test('a full query becomes a call log filter', () => {
-  const q = new URLSearchParams('status=404&code=route.*&layer=route&route=orders&consumer=acme&outcome=deny&since=10m&after=42&limit=1000');
+  const q = new URLSearchParams('status=404&code=route.*&layer=route&route=orders&consumer=acme&outcome=deny&model=gpt&since=10m&after=42&limit=1000');
   assert.deepEqual(parseLogsQuery(q, NOW), {
     ok: true,
-    value: { status: 404, code: 'route.*', layer: 'route', route: 'orders', consumer: 'acme', outcome: 'deny', since: NOW - 600_000, afterRowId: 42, limit: 1000 },
+    value: { status: 404, code: 'route.*', layer: 'route', route: 'orders', consumer: 'acme', outcome: 'deny', model: 'gpt', since: NOW - 600_000, afterRowId: 42, limit: 1000 },
   });
 });
 

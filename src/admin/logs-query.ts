@@ -5,7 +5,7 @@ export const DEFAULT_LIMIT = 100;
 /** Longest accepted value of any query parameter. */
 export const MAX_PARAM_LENGTH = 256;
 
-const PARAMS = ['status', 'code', 'layer', 'route', 'consumer', 'outcome', 'since', 'after', 'limit'] as const;
+const PARAMS = ['status', 'code', 'layer', 'route', 'consumer', 'outcome', 'model', 'since', 'after', 'limit'] as const;
 const OUTCOMES: ReadonlySet<string> = new Set(['allow', 'deny', 'error']);
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -64,7 +64,7 @@ export function parseLogsQuery(q: URLSearchParams, now = Date.now()): Parsed<Log
       }
       default:
         if (value === '') return fail(`parameter "${name}" is empty`);
-        filter[name as 'code' | 'layer' | 'route' | 'consumer'] = value;
+        filter[name as 'code' | 'layer' | 'route' | 'consumer' | 'model'] = value;
     }
   }
   return { ok: true, value: filter };

@@ -69,6 +69,7 @@ export class SqliteCallLogReader implements CallLogReader {
     eq('route', filter.route);
     eq('consumer', filter.consumer);
     eq('outcome', filter.outcome);
+    eq("json_extract(ai, '$.alias')", filter.model);
     if (filter.code !== undefined) {
       const prefix = codePrefix(filter.code);
       if (prefix === undefined) eq('code', filter.code);

@@ -65,6 +65,8 @@ export interface LogFilter {
   route?: string;
   consumer?: string;
   outcome?: 'allow' | 'deny' | 'error';
+  /** AI calls of this model alias (the name the client asked for). */
+  model?: string;
   /** Epoch ms. */
   since?: number;
   /** Only rows newer than this row id (for follow); the result is then oldest first. */

@@ -5,7 +5,7 @@ import { logFileFrom, openLogReader } from './log-source.ts';
 import { parseOutcome, parsePositiveInt, parseSince, parseStatus } from './option-parsers.ts';
 
 /** The command's flags: the call log filters, plus where to read and how to print. */
-interface LogsOptions extends Pick<LogFilter, 'status' | 'code' | 'layer' | 'route' | 'consumer' | 'outcome' | 'since'> {
+interface LogsOptions extends Pick<LogFilter, 'status' | 'code' | 'layer' | 'route' | 'consumer' | 'outcome' | 'model' | 'since'> {
   config?: string;
   db?: string;
   limit: number;
@@ -28,6 +28,7 @@ export function logsCommand(): Command {
     .option('--route <id>', 'only this route id')
     .option('--consumer <name>', 'only this consumer')
     .option('--outcome <outcome>', 'allow, deny or error', parseOutcome)
+    .option('--model <alias>', 'only AI calls of this model alias')
     .option('--since <when>', 'only calls since 30s, 10m, 2h, 1d ago or an ISO time', (v) => parseSince(v))
     .option('--limit <n>', 'how many of the newest calls to list', parsePositiveInt, 100)
     .option('-f, --follow', 'keep printing new calls as they are written, until Ctrl-C')
@@ -41,6 +42,7 @@ export function logsCommand(): Command {
         route: opts.route,
         consumer: opts.consumer,
         outcome: opts.outcome,
+        model: opts.model,
         since: opts.since,
       };
       const print = (calls: StoredCall[]) => {

@@ -116,6 +116,15 @@ describe('metrics and report', () => {
     assert.match(text, /^pinpoint_ai_time_to_first_token_seconds_count\{alias="gpt-fb",provider="backup"\} [1-9]\d*$/m);
   });
 
+  test('GET /logs?model= lists the AI calls of one model alias', async () => {
+    const id = await fallbackCall();
+    await w.logged(id);
+    const { entries } = (await (await w.adminFetch('/logs?model=gpt-fb')).json()) as { entries: StoredCall[] };
+    assert.ok(entries.some((r) => r.requestId === id));
+    assert.ok(entries.every((r) => r.ai?.alias === 'gpt-fb'), JSON.stringify(entries.map((r) => r.ai?.alias)));
+    assert.deepEqual(await (await w.adminFetch('/logs?model=nope')).json(), { count: 0, entries: [] });
+  });
+
   test('GET /report has the AI figures: calls, tokens, cost, first token and the providers\' failures', async () => {
     await w.logged(await fallbackCall());
     const res = await w.adminFetch('/report?since=10m');
