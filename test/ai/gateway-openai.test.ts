@@ -133,6 +133,30 @@ describe('fallbacks', () => {
   });
 });
 
+describe('a stream the provider cuts', () => {
+  test('before any content: the call falls back; after content: the SDK stream fails and the log keeps the usage so far', async () => {
+    w.openai.enqueue({ text: 'Cut right away', cutAfterChunks: 0 });
+    w.backup.enqueue({ text: 'Backup streamed.' });
+    const first = await client.chat.completions.create({ ...ask('cut', { model: 'gpt-cut' }), stream: true });
+    let text = '';
+    for await (const chunk of first) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Backup streamed.');
+
+    // Spaced chunks, so the content is read before the cut (a cut can discard what arrives with it).
+    w.openai.enqueue({ text: 'A longer answer that is cut in the middle', cutAfterChunks: 3, chunkDelayMs: 30 });
+    const second = await client.chat.completions.create({ ...ask('cut later'), stream: true });
+    let got = '';
+    await assert.rejects(async () => {
+      for await (const chunk of second) got += chunk.choices[0]?.delta?.content ?? '';
+    });
+    assert.ok(got.length > 0 && got.length < 'A longer answer that is cut in the middle'.length);
+    const rows = (await w.gw.reader()).list({ route: 'openai-api', limit: 1 });
+    assert.equal(rows[0].code, 'ai.stream_interrupted');
+    assert.equal(rows[0].ai?.usage?.estimated, true);
+    assert.ok(rows[0].ai!.usage!.outputTokens > 0);
+  });
+});
+
 describe('refusals in the SDK envelope', () => {
   test('no key: AuthenticationError with the authn code', async () => {
     const anon = new OpenAI({ apiKey: 'not-a-pinpoint-key', baseURL: w.gw.url + '/v1', maxRetries: 0 });

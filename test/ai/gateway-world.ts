@@ -53,6 +53,9 @@ ai:
     gpt-fb:
       targets: [{ provider: openai, model: gpt-4o-mini }]
       fallbacks: [{ provider: backup, model: gpt-4o-mini, on: [rate_limited, server_error] }]
+    gpt-cut:
+      targets: [{ provider: openai, model: gpt-4o-mini }]
+      fallbacks: [{ provider: backup, model: gpt-4o-mini, on: [rate_limited, server_error] }]
     claude:
       targets: [{ provider: claude, model: claude-sonnet-4-5 }]
     embed:
