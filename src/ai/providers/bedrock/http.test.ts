@@ -6,7 +6,8 @@ import { startBedrockFake } from '../../../../test/ai/fakes/bedrock.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { assertStreamCut, target, textOf } from '../common/testing.ts';
+import { midStreamErrorAndCut } from '../common/http-testing.ts';
+import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
 const credentials = { accessKeyId: 'AKIDFAKE0123456789', secretAccessKey: 'fakeSecret/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'FQoGZXIvYXdzFAKETOKEN' };
@@ -88,21 +89,12 @@ describe('Bedrock adapter against the Bedrock fake', () => {
     fake.enqueue(
       { errorInside200: { message: 'Model is getting throttled.' } },
       { errorInside200: { message: 'Too many tokens', type: 'throttlingException' } },
-      { text: 'abcdefghijkl', midStreamError: { afterChunks: 2, message: 'Model stream error' } },
-      { text: 'abcdefghijkl', cutAfterChunks: 1 },
     );
     const inside = await chatOverHttp(adapter, req, t);
     assert.ok(inside.ok && 'status' in inside.value);
     assert.deepEqual([inside.value.status, inside.value.message], [200, 'Model is getting throttled.']);
     const first = await streamOverHttp(adapter, req, t);
     assert.deepEqual(first.ok && first.value, [{ type: 'error', error: { status: 200, type: 'throttlingException', message: 'Too many tokens' } }]);
-    const mid = await streamOverHttp(adapter, req, t);
-    assert.ok(mid.ok);
-    assert.equal(textOf(mid.value), 'abcdefgh');
-    assert.deepEqual(mid.value.at(-1), { type: 'error', error: { status: 200, type: 'modelStreamErrorException', message: 'Model stream error' } });
-    const cut = await streamOverHttp(adapter, req, t);
-    assert.ok(cut.ok);
-    assert.equal(textOf(cut.value), 'abcd');
-    assertStreamCut(cut.value);
+    assert.deepEqual(await midStreamErrorAndCut(adapter, req, t, fake, 'Model stream error'), { type: 'error', error: { status: 200, type: 'modelStreamErrorException', message: 'Model stream error' } });
   });
 });

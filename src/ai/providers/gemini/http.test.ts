@@ -6,7 +6,8 @@ import { FAKE_THOUGHT_SIGNATURE, startGeminiFake } from '../../../../test/ai/fak
 import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest, Part } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { assertStreamCut, target, textOf } from '../common/testing.ts';
+import { midStreamErrorAndCut } from '../common/http-testing.ts';
+import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 import { fromToolCallId } from './signature.ts';
 
@@ -82,16 +83,9 @@ describe('Gemini adapter against the Gemini fake', () => {
   });
 
   test('an error inside a 200, a mid-stream error, a cut stream', async () => {
-    fake.enqueue({ errorInside200: { message: 'busy' } }, { text: 'abcdefghijkl', midStreamError: { afterChunks: 2, message: 'The model is overloaded.' } }, { text: 'abcdefghijkl', cutAfterChunks: 1 });
+    fake.enqueue({ errorInside200: { message: 'busy' } });
     const inside = await chatOverHttp(adapter, req, t);
     assert.deepEqual(inside.ok && inside.value, { status: 200, message: 'busy', type: 'INTERNAL' });
-    const mid = await streamOverHttp(adapter, req, t);
-    assert.ok(mid.ok);
-    assert.equal(textOf(mid.value), 'abcdefgh');
-    assert.deepEqual(mid.value.at(-1), { type: 'error', error: { status: 200, message: 'The model is overloaded.', type: 'INTERNAL' } });
-    const cut = await streamOverHttp(adapter, req, t);
-    assert.ok(cut.ok);
-    assert.equal(textOf(cut.value), 'abcd');
-    assertStreamCut(cut.value);
+    assert.deepEqual(await midStreamErrorAndCut(adapter, req, t, fake, 'The model is overloaded.'), { type: 'error', error: { status: 200, message: 'The model is overloaded.', type: 'INTERNAL' } });
   });
 });

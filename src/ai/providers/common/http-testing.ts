@@ -1,0 +1,27 @@
+/**
+ * For the adapters' over-HTTP tests: what every adapter must make of a fake's stream that
+ * fails midway (its provider's error event) or is cut (no end, a closed connection).
+ */
+import assert from 'node:assert/strict';
+import { streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
+import type { FakeProvider } from '../../../../test/ai/fakes/types.ts';
+import type { ChatRequest, StreamEvent } from '../../types.ts';
+import type { ProviderAdapter, ProviderTarget } from '../types.ts';
+import { assertStreamCut, textOf } from './testing.ts';
+
+/**
+ * Scripts the fake's next two streams of 'abcdefghijkl' (4-character pieces): an error event
+ * after 2 pieces, a cut after 1. Checks the text before each and the cut's error event, and
+ * returns the mid-stream error event for the provider's own checks.
+ */
+export async function midStreamErrorAndCut(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget, fake: FakeProvider, message: string): Promise<StreamEvent | undefined> {
+  fake.enqueue({ text: 'abcdefghijkl', midStreamError: { afterChunks: 2, message } }, { text: 'abcdefghijkl', cutAfterChunks: 1 });
+  const mid = await streamOverHttp(adapter, req, t);
+  assert.ok(mid.ok);
+  assert.equal(textOf(mid.value), 'abcdefgh');
+  const cut = await streamOverHttp(adapter, req, t);
+  assert.ok(cut.ok);
+  assert.equal(textOf(cut.value), 'abcd');
+  assertStreamCut(cut.value);
+  return mid.value.at(-1);
+}
