@@ -38,7 +38,7 @@ test('a version 1 file keeps its rows and gets the partial indexes', () => {
   const db = openForWriting(file);
   assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   const idx = indexes(db);
-  assert.deepEqual(Object.keys(idx).sort(), ['calls_at', 'calls_code', 'calls_correlation_id', 'calls_failed']);
+  assert.deepEqual(Object.keys(idx).sort(), ['calls_ai_at', 'calls_at', 'calls_code', 'calls_correlation_id', 'calls_failed']);
   assert.match(idx.calls_code!, /WHERE code IS NOT NULL/);
   assert.match(idx.calls_correlation_id!, /WHERE correlation_id IS NOT NULL/);
   assert.match(idx.calls_failed!, /WHERE status >= 400/);
@@ -71,6 +71,14 @@ test('the queries the reader runs use the partial indexes', () => {
   assert.match(plan('SELECT * FROM calls WHERE status = ? AND status >= 400 ORDER BY row_id DESC LIMIT 100'), /calls_failed/);
   assert.match(plan('SELECT * FROM calls WHERE code = ? ORDER BY row_id DESC LIMIT 100'), /calls_code/);
   assert.match(plan('SELECT * FROM calls WHERE correlation_id = ? ORDER BY row_id DESC LIMIT 1'), /calls_correlation_id/);
+  db.close();
+});
+
+test('the AI queries of reports and alerts read only the AI rows of their period', () => {
+  const db = openForWriting(join(dir, 'ai-plans.db'));
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 2) as { detail: string }[]).map((r) => r.detail).join(' ');
+  assert.match(plan("SELECT json_extract(calls.ai, '$.alias'), COUNT(*) FROM calls WHERE calls.at >= ? AND calls.at < ? AND calls.ai IS NOT NULL GROUP BY 1"), /USING INDEX calls_ai_at/);
+  assert.match(plan("SELECT COUNT(*) FROM calls, json_each(calls.ai, '$.hops') AS hop WHERE calls.at >= ? AND calls.at < ? AND calls.ai IS NOT NULL"), /USING INDEX calls_ai_at/);
   db.close();
 });
 

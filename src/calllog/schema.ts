@@ -49,6 +49,9 @@ CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
 CREATE INDEX IF NOT EXISTS calls_code ON calls (code) WHERE code IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_failed ON calls (status) WHERE status >= 400;
 CREATE INDEX IF NOT EXISTS calls_correlation_id ON calls (correlation_id) WHERE correlation_id IS NOT NULL;
+-- AI calls by time, for the report's and alerts' AI queries (src/calllog/ai-aggregate.ts), which
+-- say "ai IS NOT NULL": they read the AI rows of a period and none of the others.
+CREATE INDEX IF NOT EXISTS calls_ai_at ON calls (at) WHERE ai IS NOT NULL;
 `;
 
 /** Version 1 indexed every row by code, status and correlation id; version 2 replaces them. */
