@@ -6,7 +6,7 @@ import { startAnthropicFake } from '../../../../test/ai/fakes/anthropic.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut } from '../common/http-testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
 import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
@@ -90,5 +90,9 @@ describe('Anthropic adapter against the Anthropic fake', () => {
     assert.deepEqual([inside.value.status, inside.value.message, inside.value.type], [200, 'overloaded', 'overloaded_error']);
     assert.match(inside.value.requestId!, /^req_fake/);
     assert.deepEqual(await midStreamErrorAndCut(adapter, req, t, fake, 'Overloaded'), { type: 'error', error: { status: 200, message: 'Overloaded', type: 'overloaded_error' } });
+  });
+
+  test('a provider that sends no usage: none comes out, whole or streamed', async () => {
+    await noUsageWhenOmitted(adapter, req, t, fake);
   });
 });

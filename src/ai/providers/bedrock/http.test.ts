@@ -6,7 +6,7 @@ import { startBedrockFake } from '../../../../test/ai/fakes/bedrock.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut } from '../common/http-testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
 import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
@@ -96,5 +96,9 @@ describe('Bedrock adapter against the Bedrock fake', () => {
     const first = await streamOverHttp(adapter, req, t);
     assert.deepEqual(first.ok && first.value, [{ type: 'error', error: { status: 200, type: 'throttlingException', message: 'Too many tokens' } }]);
     assert.deepEqual(await midStreamErrorAndCut(adapter, req, t, fake, 'Model stream error'), { type: 'error', error: { status: 200, type: 'modelStreamErrorException', message: 'Model stream error' } });
+  });
+
+  test('a provider that sends no usage: none comes out, whole or streamed', async () => {
+    await noUsageWhenOmitted(adapter, req, t, fake);
   });
 });

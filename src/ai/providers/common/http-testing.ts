@@ -3,7 +3,7 @@
  * fails midway (its provider's error event) or is cut (no end, a closed connection).
  */
 import assert from 'node:assert/strict';
-import { streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
+import { chatOverHttp, streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
 import type { FakeProvider } from '../../../../test/ai/fakes/types.ts';
 import type { ChatRequest, StreamEvent } from '../../types.ts';
 import type { ProviderAdapter, ProviderTarget } from '../types.ts';
@@ -24,4 +24,16 @@ export async function midStreamErrorAndCut(adapter: ProviderAdapter, req: ChatRe
   assert.equal(textOf(cut.value), 'abcd');
   assertStreamCut(cut.value);
   return mid.value.at(-1);
+}
+
+/** A provider that sends no usage (the fake's omitUsage), whole and streamed: no usage comes out, for the gateway to estimate. */
+export async function noUsageWhenOmitted(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget, fake: FakeProvider): Promise<void> {
+  fake.enqueue({ text: 'no usage', omitUsage: true }, { text: 'no usage', omitUsage: true });
+  const whole = await chatOverHttp(adapter, req, t);
+  assert.ok(whole.ok && 'parts' in whole.value, JSON.stringify(whole));
+  assert.equal(whole.value.usage, undefined);
+  const streamed = await streamOverHttp(adapter, req, t);
+  assert.ok(streamed.ok);
+  assert.equal(textOf(streamed.value), 'no usage');
+  assert.deepEqual(streamed.value.filter((e) => e.type === 'usage' || e.type === 'error'), []);
 }

@@ -6,7 +6,7 @@ import { FAKE_THOUGHT_SIGNATURE, startGeminiFake } from '../../../../test/ai/fak
 import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest, Part } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut } from '../common/http-testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
 import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 import { fromToolCallId } from './signature.ts';
@@ -87,5 +87,9 @@ describe('Gemini adapter against the Gemini fake', () => {
     const inside = await chatOverHttp(adapter, req, t);
     assert.deepEqual(inside.ok && inside.value, { status: 200, message: 'busy', type: 'INTERNAL' });
     assert.deepEqual(await midStreamErrorAndCut(adapter, req, t, fake, 'The model is overloaded.'), { type: 'error', error: { status: 200, message: 'The model is overloaded.', type: 'INTERNAL' } });
+  });
+
+  test('a provider that sends no usage: none comes out, whole or streamed', async () => {
+    await noUsageWhenOmitted(adapter, req, t, fake);
   });
 });
