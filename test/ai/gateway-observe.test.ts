@@ -1,10 +1,12 @@
 // What operators see of AI calls, end to end through a real gateway, the official openai SDK
 // and fake providers: `pinpoint why` (the model chain, hops, usage, cost, first token),
-// Prometheus metrics, the report's AI figures, and explain answering "would this call be
+// Prometheus metrics, the report's AI figures, an alert on provider failures, and explain answering "would this call be
 // denied, and by which budget?" against the running gateway's live counters (admin API and
 // the CLI), charging nothing.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,8 +14,11 @@ import OpenAI from 'openai';
 import { renderCall } from '../../src/calllog/render.ts';
 import type { StoredCall } from '../../src/calllog/types.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { loadConfigText } from '../../src/config/load.ts';
 import type { ExplainReport } from '../../src/explain/explain.ts';
 import { renderReport as renderExplain } from '../../src/explain/render.ts';
+import { startAlerting } from '../../src/report/alerting.ts';
+import type { Notification } from '../../src/report/alerts.ts';
 import type { Report } from '../../src/report/report.ts';
 import { AI_YAML, ANTHROPIC_SECRET, OPENAI_SECRET } from './gateway-world.ts';
 import { ADMIN_TOKEN, startObservedAiWorld, type ObservedAiWorld } from './observe-world.ts';
@@ -123,6 +128,38 @@ describe('metrics and report', () => {
     assert.ok(entries.some((r) => r.requestId === id));
     assert.ok(entries.every((r) => r.ai?.alias === 'gpt-fb'), JSON.stringify(entries.map((r) => r.ai?.alias)));
     assert.deepEqual(await (await w.adminFetch('/logs?model=nope')).json(), { count: 0, entries: [] });
+  });
+
+  test('an alert on provider failures, evaluated in the alert worker over the live call log, names the provider and quotes the call', async () => {
+    const id = await fallbackCall();
+    await w.logged(id);
+    const received: Notification[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Notification);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`;
+    const alerts = loadConfigText(
+      `alerts: { evaluateEveryS: 1, webhook: { url: "${url}" }, rules: [{ id: provider-failing, requests: { alias: gpt-fb }, count: { ai: provider_failure }, by: provider, windowS: 600, aboveCount: 0 }] }`,
+      'alerts.yaml',
+    ).config.alerts;
+    const alerting = startAlerting(w.gw.logFile, alerts, () => {});
+    try {
+      for (const end = Date.now() + 20_000; received.length === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(received.length, 1, 'one alert');
+      const n = received[0]!;
+      assert.deepEqual([n.kind, n.alert, n.group], ['alert', 'provider-failing', { by: 'provider', value: 'openai' }]);
+      assert.ok(n.examples.includes(id), JSON.stringify(n));
+      assert.match(n.summary, /failed provider calls in the last 600 s/);
+    } finally {
+      await alerting.close();
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
   });
 
   test('GET /report has the AI figures: calls, tokens, cost, first token and the providers\' failures', async () => {
