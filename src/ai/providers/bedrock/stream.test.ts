@@ -4,7 +4,7 @@ import type { StreamEvent } from '../../types.ts';
 import { assertStreamCut, decodeEveryWay } from '../common/testing.ts';
 import { JSON_TOOL } from '../common/tools.ts';
 import { usageForms } from './fixtures.ts';
-import { eventFrame, exceptionFrame } from './frames.ts';
+import { codec, eventFrame, exceptionFrame } from './frames.ts';
 import { BedrockStreamDecoder } from './stream.ts';
 
 const decode = (...frames: Uint8Array[]) => decodeEveryWay(() => new BedrockStreamDecoder(() => 'fixed-id'), Buffer.concat(frames));
@@ -76,6 +76,11 @@ for (const [exception, message] of [
     ]);
   });
 }
+
+test('stream: a generic AWS error frame (:message-type error) ends the stream with its code and message', () => {
+  const error = codec.encode({ headers: { ':message-type': { type: 'string', value: 'error' }, ':error-code': { type: 'string', value: 'InternalFailure' }, ':error-message': { type: 'string', value: 'We encountered an internal error.' } }, body: new Uint8Array() });
+  assert.deepEqual(decode(start, text(0, 'Hel'), error, stop('end_turn')).slice(1), [{ type: 'text', text: 'Hel' }, { type: 'error', error: { status: 200, type: 'InternalFailure', message: 'We encountered an internal error.' } }]);
+});
 
 test('stream: a stream cut before messageStop, at a frame boundary or in the middle of a frame, ends with an error event', () => {
   const frames = Buffer.concat([start, text(0, 'Hel'), text(0, 'lo')]);
