@@ -11,6 +11,8 @@ export const PROVIDER_KEY_ENV = 'PINPOINT_BENCH_PROVIDER_KEY';
 export const PROVIDER_KEY = 'sk-bench-provider-0123456789abcdef';
 
 export const STORE_FILE = 'store.db';
+/** The call log, next to the config (the AI bench reads the gateway's own TTFT from it). */
+export const CALL_LOG_FILE = 'calls.db';
 
 export type RouteKind =
   /** serve: ai, public (no authn, no budget): only the AI serving cost. */
@@ -30,7 +32,7 @@ export function writeAiGatewayConfig(dir: string, name: string, kind: RouteKind,
 admin:
   enabled: false
 log:
-  file: calls.db
+  file: ${CALL_LOG_FILE}
 `;
   writeFileSync(file, head + (kind === 'proxy' ? proxySections(fakeOrigin) : aiSections(fakeOrigin, kind === 'ai-apikey')));
   return file;

@@ -6,14 +6,15 @@
 // The fakes and each gateway run in child processes (bench/children.ts). See bench/README.md.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startNodeServer, stopAll, type Child } from '../children.ts';
 import { createBenchKey } from '../identity.ts';
 import { callLogNote, onInterrupt } from '../lifecycle.ts';
 import { summariseDir } from '../profile-top.ts';
 import { preflightChat, runChatLoad, type ChatLoad } from './chat-load.ts';
-import { PROVIDER_KEY, PROVIDER_KEY_ENV, STORE_FILE, writeAiGatewayConfig, type RouteKind } from './config.ts';
+import { CALL_LOG_FILE, PROVIDER_KEY, PROVIDER_KEY_ENV, STORE_FILE, writeAiGatewayConfig, type RouteKind } from './config.ts';
 import { withCpu, type CpuFigures } from './cpu.ts';
+import { gatewayView } from './gateway-view.ts';
 import { parseAiOptions, USAGE, type AiBenchOptions, type AiCase } from './options.ts';
 import { LABELS, renderAiJson, renderAiTables, type AiBenchResult, type ThroughputCase, type TtftPhase } from './report.ts';
 import { summarise } from './stats.ts';
@@ -28,6 +29,7 @@ const TTFT_WARMUP_CALLS = 30;
 interface GatewayCase {
   name: AiCase;
   child: Child;
+  config: string;
   /** The client's credential on this case (the API key), or the provider key the plain route forwards. */
   headers: Record<string, string>;
 }
@@ -54,7 +56,7 @@ async function main(): Promise<number> {
       const key = kind === 'ai-apikey' ? await createBenchKey(join(dir, name, STORE_FILE)) : kind === 'proxy' ? PROVIDER_KEY : undefined;
       const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
       const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
-      return { name, child: await startNodeServer(name, 'gateway.ts', [config], prof), headers };
+      return { name, child: await startNodeServer(name, 'gateway.ts', [config], prof), config, headers };
     };
 
     if (o.only.includes('ai-ttft')) {
@@ -107,6 +109,7 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Pro
   const direct = streamTarget('fake provider, direct', fake.url, o.concurrency, { authorization: `Bearer ${PROVIDER_KEY}` });
   const through = streamTarget(LABELS['ai-ttft'], gw.child.url, o.concurrency);
   const targets: StreamTarget[] = [direct, through];
+  const view = gatewayView(gw.child, join(dirname(gw.config), CALL_LOG_FILE));
   try {
     for (const t of targets) await timeStream(t, expected); // preflight: throws on a broken stream
     log(`time to first token: warm-up, ${TTFT_WARMUP_CALLS} streams per target`);
@@ -115,14 +118,16 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Pro
     for (const concurrency of o.concurrency > 1 ? [1, o.concurrency] : [1]) {
       const phase = concurrency === 1 ? 'sequential' : `${concurrency} concurrent`;
       log(`time to first token, ${phase}: ${o.calls} streams per target`);
+      const mark = view.mark();
       const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runPhase(targets, { calls: o.calls, concurrency }, expected), () => o.calls);
       const figures = (ts: StreamTiming[]) => ({ ttft: summarise(ts.map((t) => t.ttftMs)), total: summarise(ts.map((t) => t.totalMs)) });
-      const p: TtftPhase = { phase, concurrency, direct: figures(result.get(direct)!), gateway: figures(result.get(through)!), cpu };
+      const p: TtftPhase = { phase, concurrency, direct: figures(result.get(direct)!), gateway: figures(result.get(through)!), gatewayOwn: await view.since(mark), cpu };
       log(`  p50 direct ${p.direct.ttft.p50.toFixed(2)} ms, through the gateway ${p.gateway.ttft.p50.toFixed(2)} ms`);
       phases.push(p);
     }
     return phases;
   } finally {
+    view.close();
     await Promise.all(targets.map((t) => t.pool.close()));
   }
 }
