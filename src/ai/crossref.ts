@@ -28,7 +28,14 @@ export function aiIssues(root: Obj): PathIssue[] {
     for (const c of given) if (!known.includes(c)) issues.push({ path: ['ai', 'providers', name, 'credentials', c], message: `provider type ${type} takes no credential "${c}" (it takes ${known.join(', ') || 'none'})`, target: 'key' });
     const options = Object.keys(adapter.options ?? {});
     for (const o of Object.keys(asObject(asObject(p)?.options) ?? {})) if (!options.includes(o)) issues.push({ path: ['ai', 'providers', name, 'options', o], message: `provider type ${type} has no option "${o}" (options: ${options.join(', ') || 'none'})`, target: 'key' });
-    if (asObject(p)?.baseUrl === undefined && adapter.defaultBaseUrl === undefined) issues.push({ path: ['ai', 'providers', name], message: `provider type ${type} has no default address: give baseUrl`, target: 'key' });
+    if (asObject(p)?.baseUrl === undefined) {
+      if (adapter.defaultBaseUrl === undefined) issues.push({ path: ['ai', 'providers', name], message: `provider type ${type} has no default address: give baseUrl`, target: 'key' });
+      // A default address built from an option (Bedrock's region) needs that option.
+      const given = asObject(asObject(p)?.options) ?? {};
+      for (const [, option] of (adapter.defaultBaseUrl ?? '').matchAll(/\{(\w+)\}/g)) {
+        if (given[option] === undefined && adapter.options?.[option] === undefined) issues.push({ path: ['ai', 'providers', name, 'options'], message: `provider type ${type} needs options.${option} (its address depends on it), or a baseUrl`, target: 'key' });
+      }
+    }
   }
   for (const [alias, m] of Object.entries(models)) {
     const model = asObject(m) ?? {};

@@ -42,6 +42,7 @@ test('cross-references: an unknown provider, alias and budget; a missing credent
 ai:
   providers:
     oa: { type: openai }
+    aws: { type: bedrock, credentials: { accessKeyId: { env: K }, secretAccessKey: { env: S } } }
   models:
     m: { targets: [{ provider: openia, model: x }] }
 services:
@@ -53,9 +54,10 @@ routes:
 `);
   const text = found.join('\n');
   assert.match(text, /ai\.providers\.oa\.credentials provider type openai needs credentials apiKey/);
-  assert.match(text, /provider "openia" is not defined under ai\.providers \(defined: oa\)/);
+  assert.match(text, /provider "openia" is not defined under ai\.providers \(defined: oa, aws\)/);
   assert.match(text, /model alias "mm" is not defined under ai\.models .*did you mean "m"/);
   assert.match(text, /budget "nope" is not defined/);
+  assert.match(text, /ai\.providers\.aws\.options provider type bedrock needs options\.region/);
   assert.match(text, /routes\.1\.serve serve: ai needs an ai: section/);
   assert.match(text, /routes\.2\.ai an ai: section needs serve: ai/);
 });
