@@ -35,10 +35,14 @@ export const VALUE_DETECTORS = {
 } satisfies Record<string, ValueDetector>;
 
 /**
- * Detectors that cannot fire on a plain value (not decoded from anything, see plain-gate.ts): NUL,
- * %, U+FFFD and control characters other than tab, line feed and carriage return are not in one.
+ * What a detector needs of a plain value (plain-gate.ts) to fire: punctuation it cannot do without,
+ * or '' when it never fires on one (a plain value holds no NUL, no U+FFFD, no control character but
+ * tab, line feed and carriage return). A detector not listed always runs.
  */
-export const QUIET_ON_PLAIN: ReadonlySet<string> = new Set<keyof typeof VALUE_DETECTORS>(['nulByte', 'badUrlEncoding', 'badUtf8', 'controlChars']);
+export const PLAIN_NEEDS: Partial<Record<keyof typeof VALUE_DETECTORS, string>> = { nulByte: '%', badUrlEncoding: '%', badUtf8: '', controlChars: '' };
+
+/** Detectors that read the value as received where decoding changed it (the gate sees the decoded one). */
+export const READS_RAW: ReadonlySet<string> = new Set<keyof typeof VALUE_DETECTORS>(['nulByte', 'badUrlEncoding']);
 
 export const REQUEST_DETECTORS = {
   /** Both Content-Length and Transfer-Encoding, or Content-Length values that disagree (request smuggling). */

@@ -132,7 +132,8 @@ function request(batch: readonly string[]): EvalContext {
     method: 'POST',
     httpVersion: '1.1',
     path: '/x',
-    query: `q=${encodeURIComponent(batch[2] ?? '')}`,
+    // One value encoded, one as it stands (bad percent-encoding, + and % included).
+    query: `q=${encodeURIComponent(batch[2] ?? '')}&r=${(batch[4] ?? '').replace(/[&#\s]/g, '')}`,
     host: 'api.example.com',
     headers: { host: 'api.example.com', 'content-type': 'application/json', 'user-agent': (batch[3] ?? '').replace(/[\r\n]/g, ' ') },
     clientIp: '127.0.0.1',

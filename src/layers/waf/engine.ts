@@ -1,7 +1,7 @@
 import type { RequestDescription } from '../../pipeline/types.ts';
 import type { CompiledRule } from './compile.ts';
 import { FIELD_KINDS, type Field, type FieldKind, type FieldView, type FieldVisitor } from './fields.ts';
-import { IDENTITY_ON_PLAIN, PlainGate, type Condition, type PlainNeeds } from './plain-gate.ts';
+import { IDENTITY_ON_PLAIN, NOT_PLAIN_VALUE, PLAIN, PlainGate, type Condition, type PlainNeeds } from './plain-gate.ts';
 import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
 
 /**
@@ -40,6 +40,10 @@ interface Group {
   /** What each pattern, and each detector, needs of a plain value. */
   patternNeeds: PlainNeeds[];
   detectorNeeds: PlainNeeds[];
+  /** The node after the chain's leading decoding transformations (-1: none); null when decoding comes later in it too. */
+  decoded: number | null;
+  /** By punctuation of a value plain once decoded: when its patterns, then each detector, may match (filled as values come). */
+  conditions: Map<number, Condition[]>;
 }
 
 /** A part of a group to run on a plain value: its patterns (detector -1) or one detector; `when` it may match. */
@@ -105,7 +109,10 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
       if (!groups) byKind.set(kind, (groups = []));
       let g = groups.find((x) => x.chain.join(',') === rule.chainKey);
       if (!g) {
-        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [], patternNeeds: [], detectorNeeds: [] };
+        const lead = rule.chain.findIndex((t) => !IDENTITY_ON_PLAIN.has(t));
+        const rest = lead === -1 ? [] : rule.chain.slice(lead);
+        const decoded = rest.some((t) => IDENTITY_ON_PLAIN.has(t)) ? null : nodeOf(rule.chain.slice(0, lead === -1 ? rule.chain.length : lead));
+        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [], patternNeeds: [], detectorNeeds: [], decoded, conditions: new Map() };
         groups.push(g);
       }
       (rule.source ? g.patterns : g.detectors).push(rule);
@@ -165,18 +172,33 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
     counts[f.kindId]++;
     const kind = plan.kinds[f.kindId];
     if (!kind) return;
-    // A value decoded from something else (query, path) is not plain: detectors read what was received.
-    const plain = f.raw === undefined && gate.scan(f.value);
-    chains.reset(f.value, plain);
-    if (plain) {
+    // A plain value, not decoded from another (query, path: some detectors read what was received),
+    // skips the decoding transformations and takes the steps its punctuation allows.
+    const level = gate.scan(f.value);
+    if (level === PLAIN && f.raw === undefined) {
+      chains.reset(f.value, true);
       for (const step of stepsFor(kind, gate)) {
         if (step.when === 'always' || gate.seen(step.when)) run(step.group, step.detector, f);
       }
       return;
     }
+    // Else each group's value after its decoding transformations is judged: most are plain then.
+    chains.reset(f.value, false);
+    let scanned = f.value;
+    let plain = level !== NOT_PLAIN_VALUE;
     for (const g of kind.groups) {
-      if (g.patterns.length) run(g, -1, f);
-      for (let k = 0; k < g.detectors.length; k++) run(g, k, f);
+      if (g.decoded !== null) {
+        const decoded = chains.value(g.decoded);
+        if (decoded !== scanned) {
+          scanned = decoded;
+          plain = gate.scan(decoded) !== NOT_PLAIN_VALUE;
+        }
+      }
+      const when = g.decoded !== null && plain ? conditionsFor(g, gate) : undefined;
+      if (g.patterns.length && (!when || passes(when[0], gate))) run(g, -1, f);
+      for (let k = 0; k < g.detectors.length; k++) {
+        if (!when || passes(when[k + 1], gate) || (f.raw !== undefined && g.detectorNeeds[k].readsRaw)) run(g, k, f);
+      }
     }
   });
   for (const rule of plan.counting) {
@@ -189,6 +211,20 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
   let score = 0;
   for (const m of matches) score += m.rule.score;
   return { score, matches };
+}
+
+function passes(when: Condition, gate: PlainGate): boolean {
+  return when === 'always' || (when !== 'never' && gate.seen(when));
+}
+
+/** When each part of a group (patterns, then each detector) may match the value the gate last scanned. */
+function conditionsFor(g: Group, gate: PlainGate): Condition[] {
+  const punct = gate.punct;
+  let when = g.conditions.get(punct);
+  if (when) return when;
+  when = [gate.condition(g.patternNeeds, punct), ...g.detectorNeeds.map((n) => gate.condition([n], punct))];
+  if (g.conditions.size < 4096) g.conditions.set(punct, when);
+  return when;
 }
 
 /** The steps of a kind's groups that may match the plain value the gate last scanned, in the groups' order. */

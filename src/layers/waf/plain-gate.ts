@@ -1,5 +1,5 @@
 import type { CompiledRule } from './compile.ts';
-import { QUIET_ON_PLAIN } from './detectors.ts';
+import { PLAIN_NEEDS, READS_RAW } from './detectors.ts';
 import { ABSENT, charBit, MIN_ATOM, regexNeeds, RegexNeedsError } from './regex-needs.ts';
 import { SQLI_NEEDS } from './sqli.ts';
 import type { TransformName } from './transforms.ts';
@@ -20,13 +20,20 @@ import type { TransformName } from './transforms.ts';
  */
 
 /**
- * For each code below 256: NOT_PLAIN, or its bit (regex-needs.ts charBit) in a plain value. Plain:
- * printable ASCII, tab, line feed, carriage return and Latin-1 letters, but % + & \ (what the
- * decoding transformations act on).
+ * For each code below 256: NOT_PLAIN, or its bit (regex-needs.ts charBit) in a plain value: printable
+ * ASCII but `\\` (normalizePath turns it into `/`), tab, line feed, carriage return, Latin-1 letters.
  */
 const NOT_PLAIN = ABSENT;
 const CHAR_BITS = new Int32Array(256);
-for (let c = 0; c < 256; c++) CHAR_BITS[c] = c === 37 || c === 43 || c === 38 || c === 92 ? NOT_PLAIN : charBit(c);
+for (let c = 0; c < 256; c++) CHAR_BITS[c] = c === 92 ? NOT_PLAIN : charBit(c);
+
+/** What the decoding transformations act on (with `\\`, which is never plain). */
+const DECODED_BY = bits('%+&');
+
+/** scan(): not plain; plain once decoded (it holds % + or &, which decoding may change); plain. */
+export const NOT_PLAIN_VALUE = 0;
+export const PLAIN_ONCE_DECODED = 1;
+export const PLAIN = 2;
 
 /** Uppercase plain letters and their lowercase (what toLowerCase makes of them). */
 const CASE_FOLD: Array<[number, number]> = [];
@@ -77,10 +84,9 @@ export interface PlainNeeds {
   /** The same where the value holds a character of breakMask (atoms cut there too). */
   atomsBroken?: readonly number[];
   breakMask: number;
+  /** A detector that reads the value as received: the gate cannot judge a field decoded from another. */
+  readsRaw: boolean;
 }
-
-const ALWAYS: PlainNeeds = { punct: [0], anyPunct: 0, breakMask: 0 };
-const NEVER: PlainNeeds = { punct: [], anyPunct: 0, breakMask: 0 };
 
 /** What a rule, or a detector, needs: punctuation alternatives, and words any match contains. */
 interface Needs {
@@ -99,7 +105,7 @@ export type Condition = 'always' | 'never' | Uint8Array;
 
 function bits(chars: string): number {
   let m = 0;
-  for (let i = 0; i < chars.length; i++) if (CHAR_BITS[chars.charCodeAt(i)] !== NOT_PLAIN) m |= CHAR_BITS[chars.charCodeAt(i)];
+  for (let i = 0; i < chars.length; i++) if (charBit(chars.charCodeAt(i)) !== ABSENT) m |= charBit(chars.charCodeAt(i));
   return m;
 }
 
@@ -129,7 +135,10 @@ const SQLI_DETECTOR_NEEDS: Needs | undefined = SQLI_NEEDS && { punct: [0], anyPu
 /** What a rule's matcher needs of the value it is given (after its transformations). */
 function needsOf(rule: CompiledRule): Needs | undefined {
   if (rule.detector === 'sqli') return SQLI_DETECTOR_NEEDS;
-  if (rule.detector) return QUIET_ON_PLAIN.has(rule.detector) ? { punct: [], minAtom: MIN_ATOM } : undefined;
+  if (rule.detector) {
+    const p = PLAIN_NEEDS[rule.detector as keyof typeof PLAIN_NEEDS];
+    return p === undefined ? undefined : { punct: p ? [bits(p)] : [], minAtom: MIN_ATOM };
+  }
   if (rule.source === undefined) return undefined;
   try {
     return { ...regexNeeds(rule.source), minAtom: MIN_ATOM };
@@ -146,9 +155,10 @@ export class PlainGate {
 
   /** A rule's needs on plain values (computed once at load). */
   needs(rule: CompiledRule): PlainNeeds {
+    const readsRaw = rule.detector !== undefined && READS_RAW.has(rule.detector);
     const needs = needsOf(rule);
-    if (!needs) return ALWAYS;
-    if (!needs.punct.length) return NEVER;
+    if (!needs) return { punct: [0], anyPunct: 0, breakMask: 0, readsRaw };
+    if (!needs.punct.length) return { punct: [], anyPunct: 0, breakMask: 0, readsRaw };
     let joins = false;
     let breaks = '';
     for (const t of rule.chain) {
@@ -162,7 +172,7 @@ export class PlainGate {
     const atomsBroken = joins || !needs.atoms ? undefined : this.atomIds(needs.atoms, spaces + punctBreaks, needs.minAtom);
     // A veto character (cmdLine deletes quotes) joins what it separated: with one, atoms say nothing.
     const veto = rule.chain.reduce((m, t) => m | bits(ON_PLAIN[t].veto ?? ''), 0);
-    return { punct: needs.punct, anyPunct: (needs.anyPunct ?? 0) | veto, atoms, atomsBroken, breakMask: bits(punctBreaks) };
+    return { punct: needs.punct, anyPunct: (needs.anyPunct ?? 0) | veto, atoms, atomsBroken, breakMask: bits(punctBreaks), readsRaw };
   }
 
   /** Each atom cut at the break characters to its longest piece; undefined when one is too short. */
@@ -184,9 +194,10 @@ export class PlainGate {
     this.scanner = new AtomScanner([...this.ids.keys()]);
   }
 
-  /** Scans a value: false when it is not plain (then every rule runs); else `punct` is its punctuation. */
-  scan(value: string): boolean {
-    return this.scanner!.scan(value);
+  /** Scans a value: NOT_PLAIN_VALUE, PLAIN_ONCE_DECODED or PLAIN; when plain either way, `punct` is its punctuation. */
+  scan(value: string): number {
+    if (!this.scanner!.scan(value)) return NOT_PLAIN_VALUE;
+    return this.scanner!.punct & DECODED_BY ? PLAIN_ONCE_DECODED : PLAIN;
   }
 
   get punct(): number {
