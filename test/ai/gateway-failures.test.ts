@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/index.ts';
 import type { CredentialStore } from '../../src/store/types.ts';
 import { startGateway, type TestGateway } from '../helpers/servers.ts';
 import { startOpenAIFake } from './fakes/openai.ts';
+import { openaiRefusal } from './gateway-world.ts';
 import type { FakeServer } from './fakes/server.ts';
 
 let dir: string;
@@ -86,15 +87,7 @@ after(async () => {
 const client = (path = '/v1') => new OpenAI({ apiKey: key, baseURL: gw.url + path, maxRetries: 0, timeout: 20_000 });
 const ask = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: 20 });
 
-async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof OpenAI.APIError, String(err));
-    return err;
-  }
-  assert.fail('the call was not refused');
-}
+const refusal = openaiRefusal;
 
 test('a provider that cannot be reached: 502 ai.provider_unreachable', async () => {
   const err = await refusal(client().chat.completions.create(ask('gone')));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { OPENAI_SECRET, startAiWorld, type AiWorld } from './gateway-world.ts';
+import { OPENAI_SECRET, openaiRefusal, startAiWorld, type AiWorld } from './gateway-world.ts';
 
 let w: AiWorld;
 let key: string;
@@ -20,15 +20,7 @@ after(() => w.close());
 const ask = (content: string, extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {}) =>
   ({ model: 'gpt', messages: [{ role: 'user' as const, content }], max_tokens: 50, ...extra });
 
-async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof OpenAI.APIError, String(err));
-    return err;
-  }
-  assert.fail('the call was not refused');
-}
+const refusal = openaiRefusal;
 
 describe('answers', () => {
   test('a chat call: the provider model answers under the alias; the gateway key stays here, the provider key goes there; usage and cost are logged', async () => {

@@ -1,13 +1,15 @@
 // A real gateway serving AI routes in front of fake providers (test/ai/fakes), with API keys
 // in a real credential store: what the end-to-end AI tests share.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import OpenAI from 'openai';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredCall } from '../../src/calllog/types.ts';
 import { createLimitsDeps, type OwnedLimitsDeps } from '../../src/layers/limits/deps.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { CredentialStore } from '../../src/store/types.ts';
-import { startGateway, type TestGateway } from '../helpers/servers.ts';
+import { loggedCall, startGateway, type TestGateway } from '../helpers/servers.ts';
 import { startAnthropicFake } from './fakes/anthropic.ts';
 import { startOpenAIFake } from './fakes/openai.ts';
 import type { FakeServer } from './fakes/server.ts';
@@ -100,16 +102,7 @@ export async function startAiWorld(extraRoutes = ''): Promise<AiWorld> {
     async key(consumer = 'acme-app', scopes = []) {
       return (await store.createKey({ consumer, scopes, actor: 'test' })).key;
     },
-    async logged(res) {
-      const id = typeof res === 'string' ? res : res.headers.get('x-request-id')!;
-      const reader = await gw.reader();
-      for (let i = 0; i < 200; i++) {
-        const call = reader.get(id);
-        if (call) return call;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`request ${id} is not in the call log`);
-    },
+    logged: (res) => loggedCall(gw, typeof res === 'string' ? res : res.headers.get('x-request-id')!),
     async close() {
       await gw.close();
       await Promise.all([openai.close(), backup.close(), anthropic.close()]);
@@ -118,4 +111,15 @@ export async function startAiWorld(extraRoutes = ''): Promise<AiWorld> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The SDK error a refused call raised (fails the test when the call was not refused). */
+export async function openaiRefusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof OpenAI.APIError, String(err));
+    return err;
+  }
+  assert.fail('the call was not refused');
 }

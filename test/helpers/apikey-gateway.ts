@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { StoredCall } from '../../src/calllog/types.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { CredentialStore } from '../../src/store/types.ts';
-import { startGateway, startUpstream, type TestGateway, type Upstream } from './servers.ts';
+import { loggedCall, startGateway, startUpstream, type TestGateway, type Upstream } from './servers.ts';
 
 export const APIKEY_YAML = (upstream: string) => `
 tenants:
@@ -51,16 +51,7 @@ export async function startKeyWorld(): Promise<KeyWorld> {
       const issued = await store.createKey({ consumer, scopes: extra.scopes ?? ['orders:read'], expiresAt: extra.expiresAt, actor: 'test' });
       return { key: issued.key, id: issued.record.id };
     },
-    async logged(res: Response) {
-      const id = res.headers.get('x-request-id')!;
-      const reader = await gw.reader();
-      for (let i = 0; i < 100; i++) {
-        const call = reader.get(id);
-        if (call) return call;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`request ${id} is not in the call log`);
-    },
+    logged: (res: Response) => loggedCall(gw, res.headers.get('x-request-id')!),
     async close() {
       await gw.close();
       await upstream.close();

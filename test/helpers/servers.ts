@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCallLog, openCallLogReader } from '../../src/calllog/index.ts';
 import { callLogSettings } from '../../src/calllog/settings.ts';
-import type { CallLog, CallLogReader } from '../../src/calllog/types.ts';
+import type { CallLog, CallLogReader, StoredCall } from '../../src/calllog/types.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Gateway } from '../../src/server/gateway.ts';
 import { NO_DEPS } from '../../src/pipeline/order.ts';
@@ -61,6 +61,17 @@ export async function startGateway(yaml: string, opts: { store?: CredentialStore
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The call log entry of a request id, once the writer has stored it. */
+export async function loggedCall(gw: TestGateway, requestId: string): Promise<StoredCall> {
+  const reader = await gw.reader();
+  for (let i = 0; i < 200; i++) {
+    const call = reader.get(requestId);
+    if (call) return call;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`request ${requestId} is not in the call log`);
 }
 
 async function waitForFlush(log: CallLog): Promise<void> {
