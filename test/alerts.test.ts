@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import { allowedRecord, deniedRecord } from '../src/calllog/sample-record.ts';
 import type { CallRecord } from '../src/calllog/types.ts';
 import { ConfigError, loadConfigText } from '../src/config/load.ts';
-import { AlertEvaluator, type Notification } from '../src/report/alerts.ts';
+import { AlertEvaluator } from '../src/report/alerts.ts';
 import { startAlerting } from '../src/report/alerting.ts';
 import type { AlertWorkerMessage } from '../src/report/alert-worker.ts';
 import { withLog } from './helpers/log-file.ts';
+import { startWebhook } from './helpers/webhook.ts';
 import { startGateway, startUpstream } from './helpers/servers.ts';
 
 const MIN = 60_000;
@@ -102,18 +103,9 @@ test('alert config is checked at load: one threshold per rule, a webhook, unique
 });
 
 test('end to end: live 403s on POST /orders fire a webhook once with example request ids, then a recovery notice', async () => {
-  const received: Notification[] = [];
-  const hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      assert.equal(req.headers.authorization, 'Bearer hook-secret-123');
-      received.push(JSON.parse(body) as Notification);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`;
+  const hook = await startWebhook();
+  const { received } = hook;
+  const hookUrl = hook.url;
   const upstream = await startUpstream();
   const yaml = `
 services: { s: { upstreams: [{ url: "${upstream.url}" }] } }
@@ -165,11 +157,12 @@ alerts:
     assert.deepEqual([received[1]!.kind, received[1]!.counted, received[1]!.requests], ['recovery', 2, 50]);
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(received.length, 2, 'no notification after the recovery');
+    assert.ok(hook.headers.every((h) => h.authorization === 'Bearer hook-secret-123'), 'every delivery carries the token');
   } finally {
     await alerting.close();
     await gw.close();
     await upstream.close();
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook.close();
     delete process.env.PINPOINT_TEST_HOOK_TOKEN;
   }
 });

@@ -5,8 +5,6 @@
 // the CLI), charging nothing.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,9 +16,9 @@ import { loadConfigText } from '../../src/config/load.ts';
 import type { ExplainReport } from '../../src/explain/explain.ts';
 import { renderReport as renderExplain } from '../../src/explain/render.ts';
 import { startAlerting } from '../../src/report/alerting.ts';
-import type { Notification } from '../../src/report/alerts.ts';
 import type { Report } from '../../src/report/report.ts';
 import { AI_YAML, ANTHROPIC_SECRET, OPENAI_SECRET } from './gateway-world.ts';
+import { startWebhook } from '../helpers/webhook.ts';
 import { ADMIN_TOKEN, startObservedAiWorld, type ObservedAiWorld } from './observe-world.ts';
 
 let w: ObservedAiWorld;
@@ -133,19 +131,10 @@ describe('metrics and report', () => {
   test('an alert on provider failures, evaluated in the alert worker over the live call log, names the provider and quotes the call', async () => {
     const id = await fallbackCall();
     await w.logged(id);
-    const received: Notification[] = [];
-    const hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(body) as Notification);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`;
+    const hook = await startWebhook();
+    const { received } = hook;
     const alerts = loadConfigText(
-      `alerts: { evaluateEveryS: 1, webhook: { url: "${url}" }, rules: [{ id: provider-failing, requests: { alias: gpt-fb }, count: { ai: provider_failure }, by: provider, windowS: 600, aboveCount: 0 }] }`,
+      `alerts: { evaluateEveryS: 1, webhook: { url: "${hook.url}" }, rules: [{ id: provider-failing, requests: { alias: gpt-fb }, count: { ai: provider_failure }, by: provider, windowS: 600, aboveCount: 0 }] }`,
       'alerts.yaml',
     ).config.alerts;
     const alerting = startAlerting(w.gw.logFile, alerts, () => {});
@@ -158,7 +147,7 @@ describe('metrics and report', () => {
       assert.match(n.summary, /failed provider calls in the last 600 s/);
     } finally {
       await alerting.close();
-      await new Promise<void>((r) => hook.close(() => r()));
+      await hook.close();
     }
   });
 
