@@ -1,8 +1,9 @@
 import type { RequestDescription } from '../../pipeline/types.ts';
+import { ChainTree, ChainValues, type ChainNode } from './chain-tree.ts';
 import type { CompiledRule } from './compile.ts';
 import { FIELD_KINDS, type Field, type FieldKind, type FieldView, type FieldVisitor } from './fields.ts';
 import { IDENTITY_ON_PLAIN, NOT_PLAIN_VALUE, PLAIN, PlainGate, type Condition, type PlainNeeds } from './plain-gate.ts';
-import { applyChain, TRANSFORMS, type TransformName } from './transforms.ts';
+import { applyChain, type TransformName } from './transforms.ts';
 
 /**
  * The inspection engine: runs the rules of one paranoia level over the fields of a request.
@@ -58,14 +59,6 @@ interface KindPlan {
   steps: Map<number, readonly Step[]>;
 }
 
-/** One transformation applied to the value of its parent node (-1: the field's value). */
-interface ChainNode {
-  transform: TransformName;
-  parent: number;
-  /** The transformation leaves a plain value as it is. */
-  identityOnPlain: boolean;
-}
-
 export interface LevelPlan {
   paranoia: number;
   /** The tree of chain prefixes of every group, parents before children. */
@@ -83,21 +76,7 @@ export interface LevelPlan {
 
 export function planLevel(all: readonly CompiledRule[], paranoia: number): LevelPlan {
   const rules = all.filter((r) => r.paranoia <= paranoia);
-  const nodes: ChainNode[] = [];
-  const nodeIds = new Map<string, number>();
-  const nodeOf = (chain: readonly TransformName[]): number => {
-    let node = -1;
-    for (let i = 0; i < chain.length; i++) {
-      const key = chain.slice(0, i + 1).join(',');
-      let id = nodeIds.get(key);
-      if (id === undefined) {
-        nodeIds.set(key, (id = nodes.length));
-        nodes.push({ transform: chain[i], parent: node, identityOnPlain: IDENTITY_ON_PLAIN.has(chain[i]) });
-      }
-      node = id;
-    }
-    return node;
-  };
+  const tree = new ChainTree();
   const byKind = new Map<FieldKind, Group[]>();
   const gate = new PlainGate();
   const needs = new Map<CompiledRule, PlainNeeds>();
@@ -111,8 +90,8 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
       if (!g) {
         const lead = rule.chain.findIndex((t) => !IDENTITY_ON_PLAIN.has(t));
         const rest = lead === -1 ? [] : rule.chain.slice(lead);
-        const decoded = rest.some((t) => IDENTITY_ON_PLAIN.has(t)) ? null : nodeOf(rule.chain.slice(0, lead === -1 ? rule.chain.length : lead));
-        g = { chain: rule.chain, node: nodeOf(rule.chain), patterns: [], detectors: [], patternNeeds: [], detectorNeeds: [], decoded, conditions: new Map() };
+        const decoded = rest.some((t) => IDENTITY_ON_PLAIN.has(t)) ? null : tree.nodeOf(rule.chain.slice(0, lead === -1 ? rule.chain.length : lead));
+        g = { chain: rule.chain, node: tree.nodeOf(rule.chain), patterns: [], detectors: [], patternNeeds: [], detectorNeeds: [], decoded, conditions: new Map() };
         groups.push(g);
       }
       (rule.source ? g.patterns : g.detectors).push(rule);
@@ -125,7 +104,7 @@ export function planLevel(all: readonly CompiledRule[], paranoia: number): Level
   gate.seal();
   const readsBody = rules.some((r) => r.kinds.has('body.value') || r.kinds.has('body.name'));
   const kinds = FIELD_KINDS.map((k): KindPlan | undefined => (byKind.has(k) ? { groups: byKind.get(k)!, steps: new Map() } : undefined));
-  return { paranoia, rules, nodes, gate, byKind, kinds, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
+  return { paranoia, rules, nodes: tree.nodes, gate, byKind, kinds, counting: rules.filter((r) => r.countLimit !== undefined), whole: rules.filter((r) => r.request), readsBody };
 }
 
 /** Which rules do not apply to which fields on a route. */
@@ -213,6 +192,9 @@ export function inspect(plan: LevelPlan, req: RequestDescription, walk: FieldWal
   return { score, matches };
 }
 
+/** Values hold few distinct sets of punctuation; the bound on what is kept only guards against a flood of them. */
+const MAX_CACHED = 4096;
+
 function passes(when: Condition, gate: PlainGate): boolean {
   return when === 'always' || (when !== 'never' && gate.seen(when));
 }
@@ -223,62 +205,25 @@ function conditionsFor(g: Group, gate: PlainGate): Condition[] {
   let when = g.conditions.get(punct);
   if (when) return when;
   when = [gate.condition(g.patternNeeds, punct), ...g.detectorNeeds.map((n) => gate.condition([n], punct))];
-  if (g.conditions.size < 4096) g.conditions.set(punct, when);
+  if (g.conditions.size < MAX_CACHED) g.conditions.set(punct, when);
   return when;
 }
 
 /** The steps of a kind's groups that may match the plain value the gate last scanned, in the groups' order. */
 function stepsFor(kind: KindPlan, gate: PlainGate): readonly Step[] {
-  const punct = gate.punct;
-  let steps = kind.steps.get(punct);
+  let steps = kind.steps.get(gate.punct);
   if (steps) return steps;
   const list: Step[] = [];
   for (const group of kind.groups) {
-    const parts: Array<[number, readonly PlainNeeds[]]> = group.patterns.length ? [[-1, group.patternNeeds]] : [];
-    group.detectorNeeds.forEach((n, k) => parts.push([k, [n]]));
-    for (const [detector, needs] of parts) {
-      const when = gate.condition(needs, punct);
-      if (when !== 'never') list.push({ group, detector, when });
-    }
+    conditionsFor(group, gate).forEach((when, part) => {
+      if (when !== 'never' && (part > 0 || group.patterns.length)) list.push({ group, detector: part - 1, when });
+    });
   }
   steps = list;
-  // Values hold few distinct sets of punctuation; the bound only guards against a flood of them.
-  if (kind.steps.size < 4096) kind.steps.set(punct, steps);
+  if (kind.steps.size < MAX_CACHED) kind.steps.set(gate.punct, steps);
   return steps;
 }
 
 function kindLabel(rule: CompiledRule): string {
   return [...rule.kinds].map((k) => k.replace('.value', '').replace('.name', ' names')).join(' + ');
-}
-
-/** The values of one field at each node of the chain tree, computed when first asked for. */
-class ChainValues {
-  private readonly values: string[];
-  /** done[node] === stamp: values[node] is the current field's. */
-  private readonly done: Uint32Array;
-  private stamp = 0;
-  private field = '';
-  private plain = false;
-
-  constructor(private readonly nodes: readonly ChainNode[]) {
-    this.values = new Array<string>(nodes.length).fill('');
-    this.done = new Uint32Array(nodes.length);
-  }
-
-  reset(field: string, plain: boolean): void {
-    this.field = field;
-    this.plain = plain;
-    this.stamp++;
-  }
-
-  value(node: number): string {
-    if (node < 0) return this.field;
-    if (this.done[node] === this.stamp) return this.values[node];
-    const n = this.nodes[node];
-    const input = this.value(n.parent);
-    const v = this.plain && n.identityOnPlain ? input : TRANSFORMS[n.transform](input);
-    this.values[node] = v;
-    this.done[node] = this.stamp;
-    return v;
-  }
 }

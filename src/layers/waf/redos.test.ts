@@ -96,7 +96,7 @@ function timeAll(inputs: string[], fn: (s: string) => unknown): number {
   return performance.now() - t0;
 }
 
-test('every rule, prefilter and transformation stays linear on 64 KiB adversarial strings', () => {
+test('every rule, prefilter, transformation and the plain-value gate stay linear on 64 KiB adversarial strings', () => {
   const small = adversarial(4 * 1024);
   const large = adversarial(64 * 1024);
   const plan = planLevel(rules, 4);
@@ -104,6 +104,7 @@ test('every rule, prefilter and transformation stays linear on 64 KiB adversaria
     ...rules.filter((r) => r.test).map((r): [string, (s: string) => unknown] => [r.id, (s) => r.test!(s, s)]),
     ...[...plan.byKind.values()].flat().flatMap((g, i) => (g.prefilter ? [[`prefilter ${i}`, (s: string) => g.prefilter!.test(s)] as [string, (s: string) => unknown]] : [])),
     ...TRANSFORM_NAMES.map((n): [string, (s: string) => unknown] => [`transform ${n}`, TRANSFORMS[n]]),
+    ['plain-value gate scan', (s) => plan.gate.scan(s)],
   ];
   const slow: string[] = [];
   for (const [name, fn] of checks) {
