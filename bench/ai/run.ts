@@ -24,7 +24,10 @@ import { answerText } from './workload.ts';
 const log = (line: string) => process.stderr.write(line + '\n');
 const FAKE = '../ai/servers/openai-fake.ts';
 /** Streams per target before the TTFT phases are measured (JIT, connections). */
-const TTFT_WARMUP_CALLS = 30;
+const TTFT_WARMUP_CALLS = 200;
+/** Chat throughput: the first warm-up of a case lasts until this many calls were answered, or this many seconds passed. */
+const WARMUP_MIN_CALLS = 5000;
+const WARMUP_MAX_S = 30;
 
 interface GatewayCase {
   name: AiCase;
@@ -140,13 +143,20 @@ async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: Gatew
     const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runChatLoad(gw.child.url, { duration, connections: o.connections }, gw.headers), (r) => r.requests);
     return { ...result, cpu };
   };
+  // The AI route's code paths (tokenizer, price table, dialects) take thousands of calls to reach
+  // their steady cost; before the first round, warm-up runs repeat until enough calls were made.
+  const warmUp = async (gw: GatewayCase, label: string, first: boolean) => {
+    const started = Date.now();
+    let calls = 0;
+    do {
+      log(`${label}: warm-up ${o.warmup} s`);
+      calls += (await run(gw, o.warmup)).requests;
+    } while (first && calls < WARMUP_MIN_CALLS && Date.now() - started < WARMUP_MAX_S * 1000);
+  };
   for (let round = 1; round <= o.rounds; round++) {
     for (const gw of gateways) {
       const label = `${LABELS[gw.name]}${o.rounds > 1 ? ` (round ${round}/${o.rounds})` : ''}`;
-      if (o.warmup > 0) {
-        log(`${label}: warm-up ${o.warmup} s`);
-        await run(gw, o.warmup);
-      }
+      if (o.warmup > 0) await warmUp(gw, label, round === 1);
       log(`${label}: measuring ${o.duration} s`);
       const m = await run(gw, o.duration);
       log(`${label}: ${m.requests} requests in ${m.seconds.toFixed(1)} s, ${m.requestsPerSec.toFixed(0)} req/s, p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}${m.cut ? ', CUT with calls in flight' : ''}`);
