@@ -11,7 +11,9 @@ import type { TransformName } from './transforms.ts';
  * every other one only lowercases, drops characters or puts a space in place of some: so whatever a
  * chain makes of it holds no character the value did not hold (lowercased), besides spaces. That
  * lets one scan of the value rule out, before any transformation runs, each rule that needs
- * punctuation the value lacks (`<`, `=`, `;`) or a word it does not contain (`select`, `sleep`):
+ * punctuation the value lacks (`<`, `=`, `;`) or a word it does not contain (`select`, `sleep`).
+ * A value with `%`, `+` or `&` is judged after the decoding transformations instead, where what
+ * follows them does not act on those characters (the engine scans each decoded value once):
  * see regex-needs.ts for how a rule's needs are read, and ON_PLAIN below for why each
  * transformation keeps them valid. This is how the WAF stays cheap on clean traffic, as CRS does
  * with its @pm keyword prefilters; unlike those, the gate is derived from the rules themselves, so
@@ -21,13 +23,13 @@ import type { TransformName } from './transforms.ts';
 
 /**
  * For each code below 256: NOT_PLAIN, or its bit (regex-needs.ts charBit) in a plain value: printable
- * ASCII but `\\` (normalizePath turns it into `/`), tab, line feed, carriage return, Latin-1 letters.
+ * ASCII but `\` (normalizePath turns it into `/`), tab, line feed, carriage return, Latin-1 letters.
  */
 const NOT_PLAIN = ABSENT;
 const CHAR_BITS = new Int32Array(256);
 for (let c = 0; c < 256; c++) CHAR_BITS[c] = c === 92 ? NOT_PLAIN : charBit(c);
 
-/** What the decoding transformations act on (with `\\`, which is never plain). */
+/** What the decoding transformations act on (with `\`, which is never plain). */
 const DECODED_BY = bits('%+&');
 
 /** scan(): not plain; plain once decoded (it holds % + or &, which decoding may change); plain. */

@@ -1,9 +1,9 @@
 /**
  * What a rule's regular expression needs before it can match, read from its source once at load:
  *
- * - `punct`: which ASCII punctuation the matched text must contain, as alternatives (a list of
- *   bit sets, one of which must be wholly present; [0] means none is needed, [] that no text of
- *   printable ASCII can match). `;\s*id` needs `;`; `<script\b` needs `<`; `union ?select` nothing.
+ * - `punct`: which punctuation the matched text must contain, as alternatives (a list of bit sets,
+ *   one of which must be wholly present; [0] means none is needed, [] that no text made of the
+ *   characters charBit knows can match). `;\s*id` needs `;`; `<script\b` `<`; `union ?select` none.
  * - `atoms`: lowercase strings one of which every match contains (`union`, `sleep`), or undefined
  *   when no such set of strings of at least MIN_ATOM characters is known. Built the way RE2's
  *   prefilter builds its: exact sets of strings for literal runs and small classes, joined through
