@@ -49,6 +49,8 @@ export interface AiEstimate {
   inputTokens: number;
   /** The output the call may produce: its max output tokens, else the model's. */
   maxOutputTokens: number;
-  /** What the call would cost at most (undefined: the model has no price). */
+  /** What the call would cost at most (undefined: the model has no price, or no spend budget asked). */
   costUsd?: number;
+  /** false: the prompt was not counted (nothing needed it); inputTokens is 0 then. */
+  counted?: false;
 }

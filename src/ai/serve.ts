@@ -12,7 +12,7 @@ import { failureOfError, send } from './send.ts';
 import { relayStream, write, type Relayed } from './stream-pipe.ts';
 import { templateFor } from './templates/index.ts';
 import type { ChatResponse, EmbeddingsResponse, ProviderError, Usage } from './types.ts';
-import { countTextTokens } from './usage/estimate.ts';
+import { countChatTokens, countEmbeddingsTokens, countTextTokens } from './usage/estimate.ts';
 import { priceCall } from './usage/price.ts';
 
 export interface ServeInput {
@@ -128,7 +128,9 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, sign
     entry.ms = performance.now() - started;
     entry.message = message;
     if (error?.requestId) entry.providerRequestId = error.requestId;
-    healthOf(s.ai.model, target, failure);
+    // The client going away aborts the call: that says nothing about the provider's health.
+    if (signal.aborted) entry.outcome = 'client_aborted';
+    else healthOf(s.ai.model, target, failure);
     return { kind: 'failed', failure, error, message };
   };
   if (p.missingCredentials.length > 0) return failed('refused', `credential ${p.missingCredentials.join(', ')} of provider ${p.name} is not set in the environment`);
@@ -245,7 +247,9 @@ async function relay(
 }
 
 function estimated(ai: AiCallState, outputTokens: number): Usage {
-  return { inputTokens: ai.estimate.inputTokens, outputTokens, estimated: true };
+  const c = ai.call;
+  const inputTokens = ai.estimate.counted !== false ? ai.estimate.inputTokens : c.operation === 'chat' ? countChatTokens(c.request) : countEmbeddingsTokens(c.request);
+  return { inputTokens, outputTokens, estimated: true };
 }
 
 function textOf(r: ChatResponse): string {

@@ -42,11 +42,15 @@ const CONTENT: ReadonlySet<StreamEvent['type']> = new Set(['text', 'tool_call', 
 export async function relayStream(o: RelayOptions): Promise<Relayed> {
   const out: Relayed = { committed: false, text: '' };
   const pending: StreamEvent[] = [];
+  // The SSE text of one provider chunk's events goes out in one write (one syscall, not one per event).
   const handle = async (events: StreamEvent[]): Promise<boolean> => {
+    let text = '';
+    let ok = true;
     for (const e of events) {
       if (e.type === 'error') {
         out.error = e.error;
-        return false;
+        ok = false;
+        break;
       }
       if (e.type === 'text') out.text += e.text;
       else if (e.type === 'tool_call') out.text += e.argumentsDelta;
@@ -56,12 +60,13 @@ export async function relayStream(o: RelayOptions): Promise<Relayed> {
         pending.push(e);
         if (!CONTENT.has(e.type)) continue;
         commit(o, out);
-        for (const p of pending.splice(0)) await write(o.res, o.encoder.event(p));
+        for (const p of pending.splice(0)) text += o.encoder.event(p);
         continue;
       }
-      await write(o.res, o.encoder.event(e));
+      text += o.encoder.event(e);
     }
-    return true;
+    await write(o.res, text);
+    return ok;
   };
   try {
     for await (const chunk of o.body) {
@@ -80,7 +85,7 @@ export async function relayStream(o: RelayOptions): Promise<Relayed> {
   if (!out.committed) {
     // A stream with no content at all (an empty answer): still a complete answer.
     commit(o, out);
-    for (const p of pending.splice(0)) await write(o.res, o.encoder.event(p));
+    await write(o.res, pending.splice(0).map((p) => o.encoder.event(p)).join(''));
   }
   return out;
 }
@@ -88,8 +93,8 @@ export async function relayStream(o: RelayOptions): Promise<Relayed> {
 function commit(o: RelayOptions, out: Relayed): void {
   out.committed = true;
   out.firstContentAt = o.now();
+  // The headers go out with the first events' write (no separate packet for them).
   o.res.writeHead(200, { ...o.headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  o.res.flushHeaders();
 }
 
 /** Writes SSE text, waiting for the client to drain when its buffer is full. */

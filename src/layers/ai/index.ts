@@ -76,10 +76,14 @@ export function aiLayer(config: Config, deps?: LimitsDeps): Layer | undefined {
 
       const asked = call.operation === 'chat' ? call.request.maxOutputTokens : undefined;
       if (asked !== undefined && model.maxOutputTokens !== undefined && asked > model.maxOutputTokens) return deny.outputOverModel(site, alias, asked, model.maxOutputTokens);
-      const inputTokens = call.operation === 'chat' ? countChatTokens(call.request) : countEmbeddingsTokens(call.request);
+      // Counting the prompt is the layer's dearest step: done only where a context window or a
+      // budget needs it (serving counts later, should the provider send no usage).
       const w = model.contextWindow;
+      const counted = w !== undefined || r.budgets.length > 0;
+      const inputTokens = !counted ? 0 : call.operation === 'chat' ? countChatTokens(call.request) : countEmbeddingsTokens(call.request);
       if (w !== undefined && inputTokens + (asked ?? 0) > w) return deny.contextTooLong(site, alias, inputTokens, asked, w);
-      const estimate = estimateOf(model, call.operation, inputTokens, asked);
+      const estimate = estimateOf(model, call.operation, inputTokens, asked, r.budgets.some((b) => b.spend));
+      if (!counted) estimate.counted = false;
       const state: AiCallState = { route: r.ai, dialect: parsed.dialect, call, alias, model, template: parsed.template, estimate, warnings: [] };
       ctx.ai = state;
       return budgets(plan, r, ctx, state, site);
@@ -136,10 +140,12 @@ export function aiLayer(config: Config, deps?: LimitsDeps): Layer | undefined {
 }
 
 /** The call's reservation: its prompt, the most output it may produce, and that at the dearest priced target. */
-function estimateOf(model: ModelPlan, operation: 'chat' | 'embeddings', inputTokens: number, asked: number | undefined): AiEstimate {
+function estimateOf(model: ModelPlan, operation: 'chat' | 'embeddings', inputTokens: number, asked: number | undefined, priced: boolean): AiEstimate {
   const room = model.contextWindow === undefined ? Infinity : model.contextWindow - inputTokens;
   const maxOutputTokens = operation === 'embeddings' ? 0 : (asked ?? Math.min(model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE, room));
   let costUsd: number | undefined;
+  // Only a spend budget reserves money: pricing the estimate is skipped without one.
+  if (!priced) return { inputTokens, maxOutputTokens };
   const usage = { inputTokens, outputTokens: maxOutputTokens };
   for (const t of targetsOf(model)) {
     const p = priceCall(t, usage);
