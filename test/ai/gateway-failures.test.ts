@@ -63,10 +63,11 @@ ai:
     gone: { targets: [{ provider: gone, model: gpt-4o-mini }] }
     slow: { targets: [{ provider: slow, model: gpt-4o-mini }] }
     rescued: { targets: [{ provider: gone, model: gpt-4o-mini }], fallbacks: [{ provider: good, model: gpt-4o-mini, on: [connect_error] }] }
+    patient: { targets: [{ provider: good, model: gpt-4o-mini }] }
   budgets:
     closed: { key: key, requestsPerMinute: 100, failMode: closed }
 routes:
-  - { id: plain, serve: ai, paths: [/v1/chat/completions], authn: [apiKey], ai: { api: openai, models: [good, gone, slow, rescued] } }
+  - { id: plain, serve: ai, paths: [/v1/chat/completions], authn: [apiKey], ai: { api: openai, models: [good, gone, slow, rescued, patient] } }
   - { id: counted, serve: ai, paths: [/counted/v1/chat/completions], authn: [apiKey], ai: { api: openai, models: [good], budgets: [closed] } }
 `,
     { store, limits },
@@ -121,4 +122,18 @@ test('budget counters out of reach with failMode closed: 503 ai.budget_unavailab
   assert.equal(err.status, 503);
   assert.equal(err.code, 'ai.budget_unavailable');
   assert.equal(fake.calls.length, calls);
+});
+
+test('clients that go away while the provider works do not count against it: the next call is served', async () => {
+  for (let i = 0; i < 4; i++) {
+    fake.enqueue({ firstByteDelayMs: 400 });
+    const aborted = new AbortController();
+    const pending = client().chat.completions.create(ask('patient'), { signal: aborted.signal });
+    await fake.waitForCalls(fake.calls.length + 1).catch(() => {});
+    aborted.abort();
+    await assert.rejects(pending);
+  }
+  fake.enqueue({ text: 'still here' });
+  const res = await client().chat.completions.create(ask('patient'));
+  assert.equal(res.choices[0].message.content, 'still here');
 });
