@@ -1,4 +1,6 @@
 import type { AiCallState, AiEstimate } from '../ai/call-state.ts';
+import { countChatTokens, countEmbeddingsTokens } from '../ai/usage/estimate.ts';
+import { priceCall } from '../ai/usage/price.ts';
 import type { EvalContext } from '../pipeline/types.ts';
 
 /**
@@ -33,13 +35,33 @@ export function explainedAi(ctx: EvalContext): ExplainedAi | undefined {
     stream: s.call.operation === 'chat' && s.call.request.stream === true,
     targets: s.model.balancer.peers.map((p) => name(p.target)),
     fallbacks: s.model.fallbacks.map(name),
-    estimate: { ...s.estimate },
+    estimate: completeEstimate(s),
     warnings: [...s.warnings],
   };
   if (s.template) out.template = s.template;
   if (s.standing) out.budgets = s.standing;
   if (s.unpriced) out.unpriced = true;
   return out;
+}
+
+/**
+ * The layer's estimate, with what it left out where nothing needed it (no context window nor
+ * budget: the prompt not counted; no spend budget: no cost): explain is off the request path,
+ * so it counts and prices here rather than have every live call pay for it.
+ */
+function completeEstimate(s: AiCallState): AiEstimate {
+  const e: AiEstimate = { ...s.estimate };
+  if (e.counted === false) {
+    e.inputTokens = s.call.operation === 'chat' ? countChatTokens(s.call.request) : countEmbeddingsTokens(s.call.request);
+    delete e.counted;
+  }
+  if (e.costUsd === undefined) {
+    const usage = { inputTokens: e.inputTokens, outputTokens: e.maxOutputTokens };
+    const costs = [...s.model.balancer.peers.map((p) => p.target), ...s.model.fallbacks].map((t) => priceCall(t, usage)?.costUsd);
+    const priced = costs.filter((c): c is number => c !== undefined);
+    if (priced.length) e.costUsd = Math.max(...priced);
+  }
+  return e;
 }
 
 /**

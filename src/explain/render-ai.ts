@@ -10,7 +10,7 @@ export function renderExplainedAi(ai: ExplainedAi, denied: boolean): string[] {
   out.push(`  call      ${ai.operation}${ai.stream ? ', streamed' : ''}`);
   if (ai.template) out.push(`  template  route ${printable(ai.template.route)}, version ${printable(ai.template.version)}`);
   const e = ai.estimate;
-  const cost = e.costUsd === undefined ? 'unpriced (no target has a price)' : `at most ${formatUsd(e.costUsd)} (at the dearest target)`;
+  const cost = e.costUsd !== undefined ? `at most ${formatUsd(e.costUsd)} (at the dearest target)` : 'unpriced (no target has a price)';
   out.push(`  estimate  ${e.inputTokens} prompt tokens (counted by the gateway) + up to ${e.maxOutputTokens} output tokens; ${cost}`);
   if (ai.budgets?.length) {
     out.push('', 'Budgets: the call fits every one (used before this call; what it would add)', renderBudgetTable(ai.budgets));

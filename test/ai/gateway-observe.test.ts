@@ -168,8 +168,8 @@ describe('explain', () => {
   const curl = (k: string, max: number, model = 'gpt') =>
     `curl http://gw.example/v1/chat/completions -H 'Content-Type: application/json' -H 'Authorization: Bearer ${k}' --data-raw '${JSON.stringify({ model, messages: [{ role: 'user', content: 'Say something long.' }], max_tokens: max })}'`;
 
-  async function explainLive(k: string, max: number): Promise<{ report: ExplainReport; caveats: string[] }> {
-    const res = await w.adminFetch('/explain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request: curl(k, max) }) });
+  async function explainLive(k: string, max: number, request = curl(k, max)): Promise<{ report: ExplainReport; caveats: string[] }> {
+    const res = await w.adminFetch('/explain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request }) });
     assert.equal(res.status, 200);
     return (await res.json()) as { report: ExplainReport; caveats: string[] };
   }
@@ -228,6 +228,17 @@ describe('explain', () => {
     assert.ok((spend.used as number) > 1 && spend.limit === 1, JSON.stringify(spend));
     assert.match(String(spend.resets_at), /^2031-02-01T00:00:00/);
     assert.match(renderExplain(report), /team-spend +tenant +spend_per_month +\$1\.00 +\$1\.02\d* +\$0\.0000\d+ +2031-02-01T00:00:00\.000Z/);
+  });
+
+  test('a route without budgets and a model without a context window: still the counted prompt and the priced estimate, and no budget', async () => {
+    const k = await w.key('acme-app');
+    const body = JSON.stringify({ model: 'claude', max_tokens: 200, messages: [{ role: 'user', content: 'Tell me about the sea.' }] });
+    const { report } = await explainLive(k, 200, `curl http://gw.example/anthropic/v1/messages -H 'content-type: application/json' -H 'x-api-key: ${k}' -H 'anthropic-version: 2023-06-01' --data-raw '${body}'`);
+    assert.equal(report.decision.outcome, 'allow', JSON.stringify(report.decision));
+    const ai = report.ai!;
+    assert.deepEqual([ai.alias, ai.targets, ai.budgets], ['claude', ['claude/claude-sonnet-4-5'], undefined]);
+    assert.ok(ai.estimate.inputTokens > 0 && ai.estimate.maxOutputTokens === 200 && ai.estimate.costUsd! > 0, JSON.stringify(ai.estimate));
+    assert.match(renderExplain(report), /budgets +none applies to this caller on this route/);
   });
 
   test('the CLI with --admin asks the running gateway; with -c a config file, it says its counters are its own', async () => {
