@@ -4,7 +4,8 @@ import type { AiCallState } from './call-state.ts';
 import type { AiError } from './dialects/types.ts';
 import { AI_FAILURES, failureCode, failureOfStatus, type AiFailureCode, type HopFailure } from './failures.ts';
 import type { ModelPlan, TargetPlan } from './plan.ts';
-import { isProviderError, type ProviderTarget } from './providers/types.ts';
+import { headerValue } from './providers/common/http.ts';
+import { isProviderError, type ProviderHeaders, type ProviderTarget } from './providers/types.ts';
 import type { AiCallRecord, AiHop } from './record.ts';
 import { writeAiError, writeAiJson } from './respond.ts';
 import { scrubSecrets } from './scrub.ts';
@@ -151,6 +152,8 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, sign
   if (!sent.ok) return failed(sent.failure, sent.message);
   const { statusCode: status, headers, body } = sent.res;
   entry.status = status;
+  const rid = providerRequestId(headers);
+  if (rid) entry.providerRequestId = rid;
   if (status >= 400) {
     const err = p.adapter.error(status, headers, await readBody(body, ERROR_BODY_LIMIT));
     err.message = scrubSecrets(err.message, p);
@@ -295,6 +298,17 @@ function describeFailure(f: { failure: HopFailure; message: string }): string {
 function describeTransport(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return [e.code, e.message].filter(Boolean).join(': ');
+}
+
+/** The provider's id of this call, under the header names providers use (for their support). */
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'apim-request-id'];
+
+function providerRequestId(headers: ProviderHeaders): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const v = headerValue(headers, name);
+    if (v) return v;
+  }
+  return undefined;
 }
 
 async function readBody(body: AsyncIterable<Uint8Array>, limit = Infinity): Promise<Buffer> {

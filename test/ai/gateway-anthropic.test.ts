@@ -41,6 +41,7 @@ describe('answers', () => {
     const call = await w.logged(response);
     assert.equal(call.ai?.api, 'anthropic-messages');
     assert.equal(call.ai?.usage?.cachedInputTokens, 5);
+    assert.match(call.ai?.hops[0].providerRequestId ?? '', /^req_fake/, 'the provider\'s request id of the call that answered');
   });
 
   test('the Messages API in front of an OpenAI model (alias gpt): one front, another provider', async () => {
