@@ -70,6 +70,12 @@ export function aiIssues(root: Obj): PathIssue[] {
       if (typeof b === 'string' && !Object.hasOwn(budgets, b)) issues.push({ path: ['routes', i, 'ai', 'budgets', j], message: unknown('budget', b, Object.keys(budgets), 'ai.budgets'), target: 'value' });
     });
   });
+  // Alert rules that narrow to an alias or a provider name ones that exist.
+  asArray(asObject(root.alerts)?.rules).forEach((rule, i) => {
+    const requests = asObject(asObject(rule)?.requests) ?? {};
+    if (typeof requests.alias === 'string' && !Object.hasOwn(models, requests.alias)) issues.push({ path: ['alerts', 'rules', i, 'requests', 'alias'], message: unknown('model alias', requests.alias, Object.keys(models), 'ai.models'), target: 'value' });
+    if (typeof requests.provider === 'string' && !Object.hasOwn(providers, requests.provider)) issues.push({ path: ['alerts', 'rules', i, 'requests', 'provider'], message: unknown('provider', requests.provider, Object.keys(providers), 'ai.providers'), target: 'value' });
+  });
   return issues;
 }
 

@@ -47,6 +47,10 @@ ai:
     m: { targets: [{ provider: openia, model: x }] }
 services:
   s: { upstreams: [{ url: "http://127.0.0.1:1" }] }
+alerts:
+  webhook: { url: "http://127.0.0.1:9/hook" }
+  rules:
+    - { id: r1, requests: { alias: gtp, provider: nobody }, count: { ai: provider_failure }, windowS: 60, aboveCount: 1 }
 routes:
   - { id: a, serve: ai, paths: [/a/chat/completions], ai: { models: [mm], budgets: [nope] } }
   - { id: b, serve: ai, paths: [/b] }
@@ -60,6 +64,8 @@ routes:
   assert.match(text, /ai\.providers\.aws\.options provider type bedrock needs options\.region/);
   assert.match(text, /routes\.1\.serve serve: ai needs an ai: section/);
   assert.match(text, /routes\.2\.ai an ai: section needs serve: ai/);
+  assert.match(text, /alerts\.rules\.0\.requests\.alias model alias "gtp" is not defined/);
+  assert.match(text, /alerts\.rules\.0\.requests\.provider provider "nobody" is not defined/);
 });
 
 test('a template whose placeholder names no variable is an error at its line', () => {
