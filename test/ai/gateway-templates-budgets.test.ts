@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startAiWorld, type AiWorld } from './gateway-world.ts';
+import { openaiRefusal, startAiWorld, type AiWorld } from './gateway-world.ts';
 
 const TEMPLATE_ROUTE = `
   - id: summarize
@@ -27,6 +27,7 @@ const TEMPLATE_ROUTE = `
         output:
           mode: json
           schema: { type: object, required: [summary], properties: { summary: { type: string } } }
+  - { id: tiny, serve: ai, paths: [/tiny/v1/chat/completions], methods: [POST], authn: [apiKey], ai: { api: openai, budgets: [tiny] } }
 `;
 
 let w: AiWorld;
@@ -105,5 +106,28 @@ describe('spend budgets', () => {
     w.openai.enqueue({});
     const other = await client(await w.key('small-app')).chat.completions.create(call());
     assert.ok(other.choices.length);
+  });
+});
+
+describe('per-minute budgets', () => {
+  const tiny = (k: string) => new OpenAI({ apiKey: k, baseURL: w.gw.url + '/tiny/v1', maxRetries: 0 });
+  const call = (maxTokens: number) => ({ model: 'gpt', messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: maxTokens });
+
+  test('one call larger than the whole token budget: 400 ai.call_exceeds_budget (no wait would fix it)', async () => {
+    const err = await openaiRefusal(tiny(await w.key()).chat.completions.create(call(600)));
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.equal(err.code, 'ai.call_exceeds_budget');
+    assert.match(err.message, /500/);
+  });
+
+  test('the request budget of the key: the third call in a minute is 429 ai.request_rate_exceeded with Retry-After', async () => {
+    const k = await w.key();
+    w.openai.enqueue({ usage: { input: 5, output: 5 } }, { usage: { input: 5, output: 5 } });
+    await tiny(k).chat.completions.create(call(10));
+    await tiny(k).chat.completions.create(call(10));
+    const err = await openaiRefusal(tiny(k).chat.completions.create(call(10)));
+    assert.ok(err instanceof OpenAI.RateLimitError);
+    assert.equal(err.code, 'ai.request_rate_exceeded');
+    assert.ok(Number(err.headers?.get('retry-after')) > 0);
   });
 });

@@ -66,6 +66,7 @@ ai:
   budgets:
     key-tokens: { key: key, tokensPerMinute: 3000 }
     team-spend: { key: tenant, spend: { limitUsd: 1, period: month } }
+    tiny: { key: key, requestsPerMinute: 2, tokensPerMinute: 500 }
 routes:
   - id: openai-api
     serve: ai
