@@ -134,7 +134,9 @@ describe('metrics and report', () => {
     const hook = await startWebhook();
     const { received } = hook;
     const alerts = loadConfigText(
-      `alerts: { evaluateEveryS: 1, webhook: { url: "${hook.url}" }, rules: [{ id: provider-failing, requests: { alias: gpt-fb }, count: { ai: provider_failure }, by: provider, windowS: 600, aboveCount: 0 }] }`,
+      // The alias a rule names must exist in the config (validate checks it): the alerts come with it.
+      `ai: { providers: { p: { type: ollama } }, models: { gpt-fb: { targets: [{ provider: p, model: x }] } } }
+alerts: { evaluateEveryS: 1, webhook: { url: "${hook.url}" }, rules: [{ id: provider-failing, requests: { alias: gpt-fb }, count: { ai: provider_failure }, by: provider, windowS: 600, aboveCount: 0 }] }`,
       'alerts.yaml',
     ).config.alerts;
     const alerting = startAlerting(w.gw.logFile, alerts, () => {});
