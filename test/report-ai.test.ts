@@ -156,7 +156,9 @@ test('alert provider_failure by provider: the failure rate of each provider\'s c
 
 test('alert provider_failure narrowed to one provider and alias counts only its calls', async () => {
   await withLog(async (_log, write, open) => {
-    const ev = new AlertEvaluator(rulesOf(`alerts: { ${WEBHOOK}, rules: [{ id: openai-gpt, requests: { provider: openai, alias: gpt }, count: { ai: provider_failure }, aboveCount: 1 }] }`));
+    // A rule's alias and provider must exist in the config: they come with it.
+    const ai = 'ai: { providers: { openai: { type: ollama } }, models: { gpt: { targets: [{ provider: openai, model: x }] } } }\n';
+    const ev = new AlertEvaluator(rulesOf(`${ai}alerts: { ${WEBHOOK}, rules: [{ id: openai-gpt, requests: { provider: openai, alias: gpt }, count: { ai: provider_failure }, aboveCount: 1 }] }`));
     await write([
       aiRecord({ hops: [fail('openai', 'refused', 401), ok('backup')] }, { at: T0 - 1000 }),
       aiRecord({ hops: [fail('openai', 'rate_limited', 429), ok('backup')] }, { at: T0 - 2000 }),
