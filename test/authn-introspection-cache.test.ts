@@ -16,7 +16,8 @@ before(async () => {
     const token = new URLSearchParams(body).get('token') ?? '';
     const now = Math.floor(Date.now() / 1000);
     res.setHeader('content-type', 'application/json');
-    if (token === 'short-lived') return res.end(JSON.stringify({ active: true, client_id: 'svc', sub: 'svc-user', exp: now + 1, scope: 'a b' }));
+    // exp is whole seconds: now + 2 leaves between 1 and 2 s, room for two calls on a slow machine.
+    if (token === 'short-lived') return res.end(JSON.stringify({ active: true, client_id: 'svc', sub: 'svc-user', exp: now + 2, scope: 'a b' }));
     if (token === 'long-lived') return res.end(JSON.stringify({ active: true, client_id: 'svc', jti: 'j-long', exp: now + 3600 }));
     if (token === 'no-active') return res.end(JSON.stringify({ client_id: 'svc' }));
     if (token === 'not-json') return res.end('<html>');
@@ -66,7 +67,7 @@ test('an active answer is reused no longer than the token\'s exp, even with a lo
   assert.equal((await call('short-lived')).res.status, 200);
   assert.equal((await call('short-lived')).res.status, 200);
   assert.equal(count(), 1, 'the second request was a cache hit');
-  await new Promise((r) => setTimeout(r, 1100));
+  await new Promise((r) => setTimeout(r, 2100));
   await call('short-lived');
   assert.equal(count(), 2, 'asked again once the token\'s exp passed');
 });
