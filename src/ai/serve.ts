@@ -9,7 +9,7 @@ import { isProviderError, type ProviderHeaders, type ProviderTarget } from './pr
 import type { AiCallRecord, AiHop } from './record.ts';
 import { writeAiError, writeAiJson } from './respond.ts';
 import { scrubSecrets } from './scrub.ts';
-import { failureOfError, send } from './send.ts';
+import { CallCancel, failureOfError, sendStream, sendWhole, type ProviderStream } from './send.ts';
 import { relayStream, write, type Relayed } from './stream-pipe.ts';
 import { templateFor } from './templates/index.ts';
 import type { ChatResponse, EmbeddingsResponse, ProviderError, Usage } from './types.ts';
@@ -54,9 +54,9 @@ export async function serveAi(s: ServeInput): Promise<Served> {
     stopped: '',
     warnings: ai.warnings,
   };
-  const abort = new AbortController();
+  const cancel = new CallCancel();
   res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) cancel.abort();
   });
   let settled = false;
   // Awaited before the record is written: settling adds the budget warnings the real cost raised.
@@ -74,20 +74,20 @@ export async function serveAi(s: ServeInput): Promise<Served> {
     await ai.settle?.(usage, cost);
   };
   try {
-    return await walk(s, record, abort.signal, settle);
+    return await walk(s, record, cancel, settle);
   } finally {
     // Whatever happened (a throw included), the reservation is settled once.
     await settle(undefined, undefined);
   }
 }
 
-async function walk(s: ServeInput, record: AiCallRecord, signal: AbortSignal, settle: (u: Usage | undefined, t: TargetPlan | undefined) => Promise<void>): Promise<Served> {
+async function walk(s: ServeInput, record: AiCallRecord, cancel: CallCancel, settle: (u: Usage | undefined, t: TargetPlan | undefined) => Promise<void>): Promise<Served> {
   const { ai, res } = s;
   let last: { failure: HopFailure; error?: ProviderError; message: string } | undefined;
   for (const target of chain(ai.model)) {
     if (last && !(target.on ?? []).includes(last.failure as never)) continue;
-    if (signal.aborted) break;
-    const result = await hop(s, target, record, signal);
+    if (cancel.aborted) break;
+    const result = await hop(s, target, record, cancel);
     if (result.kind === 'done') {
       await settle(result.usage, target);
       record.stopped = result.stopped;
@@ -95,7 +95,7 @@ async function walk(s: ServeInput, record: AiCallRecord, signal: AbortSignal, se
     }
     last = result;
   }
-  if (signal.aborted) {
+  if (cancel.aborted) {
     record.stopped = 'the client went away before an answer';
     return { record, outcome: 'error', code: 'client.aborted' };
   }
@@ -117,7 +117,7 @@ type HopResult =
   | { kind: 'done'; usage?: Usage; stopped: string; code?: string; error?: string }
   | { kind: 'failed'; failure: HopFailure; error?: ProviderError; message: string };
 
-async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, signal: AbortSignal): Promise<HopResult> {
+async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, cancel: CallCancel): Promise<HopResult> {
   const p = target.provider;
   const started = performance.now();
   const entry: AiHop = { provider: p.name, model: target.model, ms: 0, outcome: 'ok' };
@@ -130,7 +130,7 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, sign
     entry.message = message;
     if (error?.requestId) entry.providerRequestId = error.requestId;
     // The client going away aborts the call: that says nothing about the provider's health.
-    if (signal.aborted) entry.outcome = 'client_aborted';
+    if (cancel.aborted) entry.outcome = 'client_aborted';
     else healthOf(s.ai.model, target, failure);
     return { kind: 'failed', failure, error, message };
   };
@@ -148,24 +148,25 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, sign
     const message = scrubSecrets(err instanceof Error ? err.message : String(err), p);
     return failed('rejected', `the call cannot be sent to ${p.type}: ${message}`, { status: 0, message });
   }
-  const sent = await send(p, httpCall, signal);
-  if (!sent.ok) return failed(sent.failure, sent.message);
-  const { statusCode: status, headers, body } = sent.res;
+  const streamed = call.operation === 'chat' && call.request.stream;
+  const sent = streamed ? await sendStream(p, httpCall, cancel) : await sendWhole(p, httpCall, cancel, ERROR_BODY_LIMIT);
+  if (!sent.ok) return failed(sent.failure, sent.duringBody ? `reading the provider's answer failed: ${sent.message}` : sent.message);
+  const { statusCode: status, headers } = sent;
   entry.status = status;
   const rid = providerRequestId(headers);
   if (rid) entry.providerRequestId = rid;
   if (status >= 400) {
-    const err = p.adapter.error(status, headers, await readBody(body, ERROR_BODY_LIMIT));
+    const bytes = Buffer.isBuffer(sent.body) ? sent.body : await readBody(sent.body, ERROR_BODY_LIMIT);
+    const err = p.adapter.error(status, headers, bytes);
     err.message = scrubSecrets(err.message, p);
     return failed(failureOfStatus(status), `the provider answered ${status}: ${err.message}`, err);
   }
-  if (call.operation === 'chat' && call.request.stream) return relay(s, target, record, started, body, failed);
+  if (!Buffer.isBuffer(sent.body)) return relay(s, target, record, started, sent.body, failed);
   let answer: ChatResponse | EmbeddingsResponse | ProviderError;
   try {
-    const bytes = await readBody(body);
-    answer = call.operation === 'chat' ? p.adapter.chat.response(bytes, headers) : p.adapter.embeddings!.response(bytes, headers);
+    answer = call.operation === 'chat' ? p.adapter.chat.response(sent.body, headers) : p.adapter.embeddings!.response(sent.body, headers);
   } catch (err) {
-    return failed(failureOfError(err), `reading the provider's answer failed: ${String(err)}`);
+    return failed('server_error', `reading the provider's answer failed: ${String(err)}`);
   }
   if (isProviderError(answer)) {
     answer.message = scrubSecrets(answer.message, p);
@@ -208,7 +209,7 @@ async function relay(
   target: TargetPlan,
   record: AiCallRecord,
   started: number,
-  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  body: ProviderStream,
   failed: (f: HopFailure, m: string, e?: ProviderError) => HopResult,
 ): Promise<HopResult> {
   const { ai, res } = s;
