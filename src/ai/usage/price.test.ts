@@ -62,3 +62,31 @@ test('unpricedTargets lists each alias target and fallback with no price (once p
     { alias: 'smart', provider: 'local', model: 'mystery-model' },
   ]);
 });
+
+test('after its first call, a target is priced from its remembered model exactly as by a full table lookup', async () => {
+  const { createRequire } = await import('node:module');
+  const table = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
+  const cases: [ProviderType, string, string | undefined][] = [
+    ['openai', 'gpt-4o', 'openai'],
+    ['openai', 'gpt-4o-mini-2024-07-18', 'openai'],
+    ['azure-openai', 'gpt-4o', 'azure'],
+    ['anthropic', 'claude-3-5-sonnet-latest', 'anthropic'],
+    ['anthropic', 'claude-sonnet-4-20250514', 'anthropic'],
+    ['gemini', 'gemini-2.5-pro', 'google'],
+    ['bedrock', 'anthropic.claude-3-5-sonnet-20240620-v1:0', 'aws'],
+    ['openai-compatible', 'deepseek-chat', undefined],
+  ];
+  for (const [type, model, providerId] of cases) {
+    const t = target(type, model);
+    for (const [input, cachedTokens, output] of [[1, 0, 1], [1000, 200, 50], [250_000, 0, 9000], [3_000_000, 1_000_000, 1]]) {
+      const got = priceCall(t, { inputTokens: input, cachedInputTokens: cachedTokens, outputTokens: output });
+      const full = table.calcPrice({ input_tokens: input, output_tokens: output, cache_read_tokens: cachedTokens || undefined }, model, providerId ? { providerId } : undefined);
+      assert.ok(full, `${type} ${model} is in the table`);
+      assert.equal(got?.costUsd, full.total_price, `${type} ${model} ${input}/${cachedTokens}/${output}`);
+    }
+  }
+  // An unpriced target stays unpriced on every call.
+  const local = target('ollama', 'llama3.1:8b');
+  assert.equal(priceCall(local, { inputTokens: 1, outputTokens: 1 }), undefined);
+  assert.equal(priceCall(local, { inputTokens: 1, outputTokens: 1 }), undefined);
+});

@@ -48,14 +48,33 @@ export function priceCall(target: TargetPlan, usage: Usage): Priced | undefined 
     const costUsd = (fresh * o.inputPerMTokUsd + cached * (o.cachedInputPerMTokUsd ?? o.inputPerMTokUsd) + usage.outputTokens * o.outputPerMTokUsd) / PER_MTOK;
     return { costUsd, source: 'override' };
   }
+  const r = tablePrice(target, { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: cached || undefined });
+  return r ? { costUsd: r.total_price, source: 'table' } : undefined;
+}
+
+type TableUsage = Parameters<Prices['calcPrice']>[0];
+
+/**
+ * Where the table found each target's model. A full lookup walks the table's providers and
+ * then every model's match rules (hundreds of lower-cased string tests): the first call of a
+ * target does it, later ones hand the table a provider narrowed to that one model, so the
+ * table's own code still does the pricing (tiers, dated prices, cache reads) on every call.
+ * null: the table has no price for the target.
+ */
+const found = new WeakMap<TargetPlan, GenaiPrices.Provider | null>();
+
+function tablePrice(target: TargetPlan, usage: TableUsage): ReturnType<Prices['calcPrice']> {
+  const known = found.get(target);
+  if (known === null) return null;
+  if (known) {
+    const r = table().calcPrice(usage, target.model, { provider: known });
+    if (r) return r;
+  }
   const providerId = TABLE_PROVIDER[target.provider.type];
   // The table's input_tokens is the total, cache reads included (it prices those apart).
-  const r = table().calcPrice(
-    { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: cached || undefined },
-    target.model,
-    providerId ? { providerId } : undefined,
-  );
-  return r ? { costUsd: r.total_price, source: 'table' } : undefined;
+  const r = table().calcPrice(usage, target.model, providerId ? { providerId } : undefined);
+  found.set(target, r ? { ...r.provider, models: [r.model], fallback_model_providers: undefined } : null);
+  return r;
 }
 
 export interface UnpricedTarget {
