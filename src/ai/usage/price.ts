@@ -48,33 +48,59 @@ export function priceCall(target: TargetPlan, usage: Usage): Priced | undefined 
     const costUsd = (fresh * o.inputPerMTokUsd + cached * (o.cachedInputPerMTokUsd ?? o.inputPerMTokUsd) + usage.outputTokens * o.outputPerMTokUsd) / PER_MTOK;
     return { costUsd, source: 'override' };
   }
-  const r = tablePrice(target, { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: cached || undefined });
-  return r ? { costUsd: r.total_price, source: 'table' } : undefined;
+  const costUsd = tableCost(target, usage.inputTokens, cached, usage.outputTokens);
+  return costUsd === undefined ? undefined : { costUsd, source: 'table' };
 }
 
-type TableUsage = Parameters<Prices['calcPrice']>[0];
+interface Known {
+  /** The table's provider narrowed to the target's model (found once: see tableCost). */
+  provider: GenaiPrices.Provider;
+  /** The model has one fixed price without tiers: its cost is affine in the token counts. */
+  rates?: { base: number; input: number; cacheRead: number; output: number };
+}
 
 /**
- * Where the table found each target's model. A full lookup walks the table's providers and
- * then every model's match rules (hundreds of lower-cased string tests): the first call of a
- * target does it, later ones hand the table a provider narrowed to that one model, so the
- * table's own code still does the pricing (tiers, dated prices, cache reads) on every call.
+ * What the table says a call costs. A full lookup walks the table's providers and then every
+ * model's match rules (hundreds of lower-cased string tests), and the table's pricing checks
+ * its units on every call: together ~10 µs of every AI call. So the first call of a target
+ * finds its model once; a model with one fixed, untiered price is then costed from per-token
+ * rates the table itself gave (its cost of 1M tokens of each kind); any other (tiers, dated or
+ * time-of-day prices) is priced by the table on every call, handed the narrowed provider.
  * null: the table has no price for the target.
  */
-const found = new WeakMap<TargetPlan, GenaiPrices.Provider | null>();
+const known = new WeakMap<TargetPlan, Known | null>();
+const M = 1_000_000;
 
-function tablePrice(target: TargetPlan, usage: TableUsage): ReturnType<Prices['calcPrice']> {
-  const known = found.get(target);
-  if (known === null) return null;
-  if (known) {
-    const r = table().calcPrice(usage, target.model, { provider: known });
-    if (r) return r;
+function tableCost(target: TargetPlan, input: number, cacheRead: number, output: number): number | undefined {
+  let k = known.get(target);
+  if (k === undefined) {
+    k = lookUp(target);
+    known.set(target, k);
   }
+  if (k === null) return undefined;
+  const r = k.rates;
+  if (r) return r.base + input * r.input + cacheRead * r.cacheRead + output * r.output;
+  return calc(target.model, { provider: k.provider }, input, cacheRead, output);
+}
+
+function lookUp(target: TargetPlan): Known | null {
   const providerId = TABLE_PROVIDER[target.provider.type];
-  // The table's input_tokens is the total, cache reads included (it prices those apart).
-  const r = table().calcPrice(usage, target.model, providerId ? { providerId } : undefined);
-  found.set(target, r ? { ...r.provider, models: [r.model], fallback_model_providers: undefined } : null);
-  return r;
+  const found = table().calcPrice({ input_tokens: 1, output_tokens: 1 }, target.model, providerId ? { providerId } : undefined);
+  if (!found) return null;
+  const provider: GenaiPrices.Provider = { ...found.provider, models: [found.model], fallback_model_providers: undefined };
+  const prices = found.model.prices;
+  const fixed = !Array.isArray(prices) && Object.values(prices).every((v) => v === undefined || typeof v === 'number');
+  if (!fixed) return { provider };
+  const at = (i: number, c: number, o: number) => calc(target.model, { provider }, i, c, o);
+  const base = at(0, 0, 0);
+  if (base === undefined) return { provider };
+  const input = (at(M, 0, 0)! - base) / M;
+  return { provider, rates: { base, input, cacheRead: (at(M, M, 0)! - base) / M - input, output: (at(0, 0, M)! - base) / M } };
+}
+
+/** The table's input_tokens is the total, cache reads included (it prices those apart). */
+function calc(model: string, options: GenaiPrices.PriceOptions, input: number, cacheRead: number, output: number): number | undefined {
+  return table().calcPrice({ input_tokens: input, output_tokens: output, cache_read_tokens: cacheRead || undefined }, model, options)?.total_price;
 }
 
 export interface UnpricedTarget {
