@@ -1,7 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AiCallRecord } from '../ai/record.ts';
 import type { CallRecord } from '../calllog/types.ts';
-import { Children } from './metric-children.ts';
+import { Children, CounterCells } from './metric-children.ts';
 
 /** 50 ms to 60 s: a cached answer arrives at the bottom, a long reasoning model at the top. */
 export const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
@@ -13,35 +13,55 @@ export const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
  * providers come from the config, so the label values are bounded (and Children caps them anyway).
  */
 export function createAiMetrics(registers: Registry[]): (ai: AiCallRecord, outcome: CallRecord['outcome']) => void {
-  const calls = new Counter({
+  const callsCells = new CounterCells(['alias', 'provider', 'outcome']);
+  new Counter({
     name: 'pinpoint_ai_calls_total',
     help: 'AI calls served, by model alias, the provider that answered (or was tried last; "" when none) and outcome (allow, error).',
     labelNames: ['alias', 'provider', 'outcome'] as const,
     registers,
+    collect() {
+      callsCells.flush(this);
+    },
   });
-  const hops = new Counter({
+  const hopsCells = new CounterCells(['alias', 'provider', 'outcome']);
+  new Counter({
     name: 'pinpoint_ai_provider_hops_total',
     help: 'Calls to providers (a fallback is one more), by outcome: ok, or the failure class (rate_limited, server_error, timeout, connect_error, refused, rejected, stream_error, client_aborted).',
     labelNames: ['alias', 'provider', 'outcome'] as const,
     registers,
+    collect() {
+      hopsCells.flush(this);
+    },
   });
-  const tokens = new Counter({
+  const tokensCells = new CounterCells(['alias', 'provider', 'direction']);
+  new Counter({
     name: 'pinpoint_ai_tokens_total',
     help: 'Tokens of AI calls by direction (input, cached ones included; output, reasoning included), as the provider reported them or as the gateway estimated when it sent none.',
     labelNames: ['alias', 'provider', 'direction'] as const,
     registers,
+    collect() {
+      tokensCells.flush(this);
+    },
   });
-  const cost = new Counter({
+  const costCells = new CounterCells(['alias', 'provider']);
+  new Counter({
     name: 'pinpoint_ai_cost_usd_total',
     help: 'Cost of AI calls in US dollars, from the price table and the operator overrides (unpriced calls are not in it: see pinpoint_ai_unpriced_calls_total).',
     labelNames: ['alias', 'provider'] as const,
     registers,
+    collect() {
+      costCells.flush(this);
+    },
   });
-  const unpriced = new Counter({
+  const unpricedCells = new CounterCells(['alias', 'provider']);
+  new Counter({
     name: 'pinpoint_ai_unpriced_calls_total',
     help: 'AI calls with usage whose model has no price: not costed (never counted as zero).',
     labelNames: ['alias', 'provider'] as const,
     registers,
+    collect() {
+      unpricedCells.flush(this);
+    },
   });
   const ttft = new Histogram({
     name: 'pinpoint_ai_time_to_first_token_seconds',
@@ -50,25 +70,20 @@ export function createAiMetrics(registers: Registry[]): (ai: AiCallRecord, outco
     buckets: TTFT_BUCKETS,
     registers,
   });
-  const callChildren = new Children((...v) => calls.labels(...v), 3);
-  const hopChildren = new Children((...v) => hops.labels(...v), 3);
-  const tokenChildren = new Children((...v) => tokens.labels(...v), 3);
-  const costChildren = new Children((...v) => cost.labels(...v), 2);
-  const unpricedChildren = new Children((...v) => unpriced.labels(...v), 2);
   const ttftChildren = new Children((...v) => ttft.labels(...v), 2);
 
   return (ai, outcome) => {
     const provider = ai.provider ?? '';
-    callChildren.of(ai.alias, provider, outcome).inc();
-    for (const h of ai.hops) hopChildren.of(ai.alias, h.provider, h.outcome).inc();
+    callsCells.of(ai.alias, provider, outcome).pending++;
+    for (const h of ai.hops) hopsCells.of(ai.alias, h.provider, h.outcome).pending++;
     const u = ai.usage;
     if (u) {
-      if (u.inputTokens > 0) tokenChildren.of(ai.alias, provider, 'input').inc(u.inputTokens);
-      if (u.outputTokens > 0) tokenChildren.of(ai.alias, provider, 'output').inc(u.outputTokens);
-      if (ai.unpriced) unpricedChildren.of(ai.alias, provider).inc();
+      if (u.inputTokens > 0) tokensCells.of(ai.alias, provider, 'input').pending += u.inputTokens;
+      if (u.outputTokens > 0) tokensCells.of(ai.alias, provider, 'output').pending += u.outputTokens;
+      if (ai.unpriced) unpricedCells.of(ai.alias, provider).pending++;
     }
     // prom-client throws on a non-finite or negative increment: a bad figure must not break the request.
-    if (ai.costUsd !== undefined && Number.isFinite(ai.costUsd) && ai.costUsd > 0) costChildren.of(ai.alias, provider).inc(ai.costUsd);
+    if (ai.costUsd !== undefined && Number.isFinite(ai.costUsd) && ai.costUsd > 0) costCells.of(ai.alias, provider).pending += ai.costUsd;
     if (ai.ttftMs !== undefined && Number.isFinite(ai.ttftMs)) ttftChildren.of(ai.alias, provider).observe(ai.ttftMs / 1000);
   };
 }

@@ -39,7 +39,7 @@ test('status classes are bounded', () => {
   assert.deepEqual([0, 101, 200, 302, 404, 499, 503, 600, 99].map(statusClass), ['none', '1xx', '2xx', '3xx', '4xx', '4xx', '5xx', 'other', 'other']);
 });
 
-test('observe reuses label-bound children instead of binding labels per call', () => {
+test('observe never binds labels per call: counters count in plain cells, histograms reuse bound children', () => {
   const m = createMetrics();
   const names = ['pinpoint_requests_total', 'pinpoint_denials_total', 'pinpoint_request_duration_seconds', 'pinpoint_upstream_duration_seconds'];
   const calls = new Map<string, number>(names.map((n) => [n, 0]));
@@ -58,10 +58,20 @@ test('observe reuses label-bound children instead of binding labels per call', (
     m.observe(denialRecord('method.not_allowed'));
   }
   assert.deepEqual(Object.fromEntries(calls), Object.fromEntries(names.map((n) => [n, 0])));
-  // A new combination binds once, then is cached too.
-  for (let i = 0; i < 50; i++) m.observe(record({ method: 'POST', status: 201 }));
-  assert.equal(calls.get('pinpoint_requests_total'), 1);
-  assert.equal(calls.get('pinpoint_request_duration_seconds'), 0);
+  // A new combination: the counter binds nothing (its cells reach prom-client at scrape time); a new histogram series binds once.
+  for (let i = 0; i < 50; i++) m.observe(record({ method: 'POST', status: 201, route: 'other' }));
+  assert.equal(calls.get('pinpoint_requests_total'), 0);
+  assert.equal(calls.get('pinpoint_request_duration_seconds'), 1);
+});
+
+test('counts counted between scrapes reach each scrape once, never twice', async () => {
+  const m = createMetrics();
+  const line = /^pinpoint_requests_total\{route="orders",method="GET",status_class="2xx",outcome="allow"\} (\d+)$/m;
+  for (let i = 0; i < 3; i++) m.observe(record());
+  assert.equal(line.exec(await m.registry.metrics())?.[1], '3');
+  assert.equal(line.exec(await m.registry.metrics())?.[1], '3');
+  for (let i = 0; i < 2; i++) m.observe(record());
+  assert.equal(line.exec(await m.registry.metrics())?.[1], '5');
 });
 
 test('a non-finite timing is counted but not timed, and never throws', async () => {

@@ -2,7 +2,7 @@ import { METHODS } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallLogStats, CallRecord } from '../calllog/types.ts';
 import { createAiMetrics } from './ai-metrics.ts';
-import { Children, SEP } from './metric-children.ts';
+import { Children, CounterCells, SEP } from './metric-children.ts';
 import { redactUrlPassword } from './redact-config.ts';
 
 /** Read when Prometheus scrapes, never on the request path. */
@@ -43,23 +43,35 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
   let sources = initial;
   const registers = [registry];
 
-  const requests = new Counter({
+  const requestsCells = new CounterCells(['route', 'method', 'status_class', 'outcome']);
+  new Counter({
     name: 'pinpoint_requests_total',
     help: 'Requests answered by the gateway, allowed, denied or failed.',
     labelNames: ['route', 'method', 'status_class', 'outcome'] as const,
     registers,
+    collect() {
+      requestsCells.flush(this);
+    },
   });
-  const denials = new Counter({
+  const denialsCells = new CounterCells(['layer', 'code']);
+  new Counter({
     name: 'pinpoint_denials_total',
     help: 'Requests refused by a decision, by the layer and code that refused them.',
     labelNames: ['layer', 'code'] as const,
     registers,
+    collect() {
+      denialsCells.flush(this);
+    },
   });
-  const upstreamErrors = new Counter({
+  const upstreamErrorsCells = new CounterCells(['code']);
+  new Counter({
     name: 'pinpoint_upstream_errors_total',
     help: 'Requests that failed on the upstream side, by operational code.',
     labelNames: ['code'] as const,
     registers,
+    collect() {
+      upstreamErrorsCells.flush(this);
+    },
   });
   const duration = new Histogram({
     name: 'pinpoint_request_duration_seconds',
@@ -129,9 +141,6 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
   });
 
   const observeAi = createAiMetrics(registers);
-  const requestChildren = new Children((...v) => requests.labels(...v), 4);
-  const denialChildren = new Children((...v) => denials.labels(...v), 2);
-  const upstreamErrorChildren = new Children((...v) => upstreamErrors.labels(...v), 1);
   const durationChildren = new Children((...v) => duration.labels(...v), 2);
   const upstreamDurationChildren = new Children((...v) => upstreamDuration.labels(...v), 1);
 
@@ -148,7 +157,7 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
       const outcome = r.outcome;
 
       const rk = route + SEP + method + SEP + sc + SEP + outcome;
-      (requestChildren.get(rk) ?? requestChildren.add(rk, route, method, sc, outcome)).inc();
+      (requestsCells.get(rk) ?? requestsCells.add(rk, route, method, sc, outcome)).pending++;
 
       // prom-client throws on a non-finite value; a bad timing must not break the request.
       if (Number.isFinite(r.totalMs)) {
@@ -160,9 +169,9 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
         const layer = r.layer ?? '';
         const code = r.code ?? '';
         const k = layer + SEP + code;
-        (denialChildren.get(k) ?? denialChildren.add(k, layer, code)).inc();
+        (denialsCells.get(k) ?? denialsCells.add(k, layer, code)).pending++;
       } else if (outcome === 'error' && r.code !== undefined && r.code.startsWith('upstream.')) {
-        (upstreamErrorChildren.get(r.code) ?? upstreamErrorChildren.add(r.code, r.code)).inc();
+        (upstreamErrorsCells.get(r.code) ?? upstreamErrorsCells.add(r.code, r.code)).pending++;
       }
 
       if (r.upstreamMs !== undefined && Number.isFinite(r.upstreamMs)) {
