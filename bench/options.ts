@@ -11,7 +11,7 @@ export interface BenchOptions {
   warmup: number;
   connections: number;
   pipelining: number;
-  /** Each round measures every target once; the table shows the median round. */
+  /** Each round measures every target once; the table shows the median round, ratios are paired by round. */
   rounds: number;
   only: TargetName[];
   json: boolean;
@@ -21,11 +21,13 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
 
-  --duration <s>      measured seconds per target        (BENCH_DURATION, default 10)
-  --warmup <s>        warm-up seconds per target         (BENCH_WARMUP, default 2)
-  --connections <n>   concurrent keep-alive connections  (BENCH_CONNECTIONS, default 50)
-  --pipelining <n>    requests in flight per connection  (BENCH_PIPELINING, default 1)
-  --rounds <n>        measure every target n times, interleaved; report the median round (BENCH_ROUNDS, default 1)
+  --duration <s>      measured seconds per target and round  (BENCH_DURATION, default 10)
+  --warmup <s>        warm-up seconds per target and round   (BENCH_WARMUP, default 2)
+  --connections <n>   concurrent keep-alive connections      (BENCH_CONNECTIONS, default 50)
+  --pipelining <n>    requests in flight per connection      (BENCH_PIPELINING, default 1)
+  --rounds <n>        measure every target n times, interleaved; the table shows each target's median round, and
+                      each ratio is the median (and min..max) of per-round ratios (BENCH_ROUNDS, default 1);
+                      on a noisy machine: --rounds 7 --duration 4 with a few targets
   --only <list>       comma-separated subset of: ${TARGETS.join(', ')}  (BENCH_ONLY)
   --json              print the results as JSON instead of a table
   --profile           CPU-profile the gateway process and print its hottest functions

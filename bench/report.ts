@@ -1,5 +1,8 @@
 // Turns measurements into the table (or JSON): per target the median round, and the
 // gateway's ratio to each peer against the issue's target (>= 1.0x throughput, p99 no worse).
+// Ratios are paired by round: round i of one target ÷ round i of the other (measured back to
+// back), then the median of those per-round ratios. On a shared VM the machine's speed drifts
+// between rounds (CPU steal), so two median rounds taken minutes apart would not be comparable.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Measurement } from './load.ts';
@@ -42,11 +45,69 @@ export interface TargetResult {
 
 export interface Ratio {
   peer: TargetName;
-  /** gateway req/s ÷ peer req/s: 1.0 or more meets the target. */
-  throughput: number;
-  /** gateway p99 ÷ peer p99: 1.0 or less meets the target. */
-  p99: number;
+  /** gateway req/s ÷ peer req/s, per round: a median of 1.0 or more meets the target. */
+  throughput: Paired;
+  /** gateway p99 ÷ peer p99, per round: a median of 1.0 or less meets the target. */
+  p99: Paired;
   met: boolean;
+}
+
+/** A comparison of two targets made round by round, and the median and spread of those per-round values. */
+export interface Paired {
+  median: number;
+  min: number;
+  max: number;
+  /** One value per round, in round order (a round where either figure is missing is left out). */
+  rounds: number[];
+}
+
+/**
+ * `compare(a[i], b[i])` for each round i both were measured in (round i of each target ran back
+ * to back), summarised; undefined when no round gives a value (say, no CPU figures off Linux).
+ */
+export function paired<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number | undefined): Paired | undefined {
+  const rounds: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const v = compare(a[i], b[i]);
+    if (v !== undefined) rounds.push(v);
+  }
+  if (rounds.length === 0) return undefined;
+  const sorted = [...rounds].sort((x, y) => x - y);
+  return { median: medianOf(sorted), min: sorted[0], max: sorted[sorted.length - 1], rounds };
+}
+
+/** Per round: figure(a[i]) ÷ figure(b[i]). */
+export function pairedRatio<T>(a: readonly T[], b: readonly T[], figure: (m: T) => number | undefined): Paired | undefined {
+  return paired(a, b, (x, y) => both(figure(x), figure(y), (fx, fy) => fx / fy));
+}
+
+/** Per round: figure(a[i]) − figure(b[i]) (an extra cost, such as CPU µs per request). */
+export function pairedDifference<T>(a: readonly T[], b: readonly T[], figure: (m: T) => number | undefined): Paired | undefined {
+  return paired(a, b, (x, y) => both(figure(x), figure(y), (fx, fy) => fx - fy));
+}
+
+function both(x: number | undefined, y: number | undefined, f: (x: number, y: number) => number): number | undefined {
+  return x === undefined || y === undefined ? undefined : f(x, y);
+}
+
+/** The median of sorted values (the mean of the two middle ones for an even count). */
+function medianOf(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** `1.02x`, with the per-round spread when there was more than one round: `1.02x (0.97..1.05)`. */
+export function formatPaired(p: Paired | undefined, digits: number, unit = ''): string {
+  if (!p) return '-';
+  const median = `${p.median.toFixed(digits)}${unit}`;
+  return p.rounds.length > 1 ? `${median} (${p.min.toFixed(digits)}..${p.max.toFixed(digits)})` : median;
+}
+
+/** The line under a ratio table's title that says how its ratios were made. */
+export function pairingNote(rounds: number): string {
+  return rounds > 1
+    ? `(ratios per round: round i of one ÷ round i of the other, measured back to back; median, then min..max over the ${rounds} rounds)`
+    : '(one round: more rounds, e.g. --rounds 7, give per-round ratios and their spread)';
 }
 
 /**
@@ -57,13 +118,13 @@ const AUTHN_FLOORS: Partial<Record<TargetName, number>> = { 'gateway-apikey': 0.
 
 export interface AuthnCost {
   target: TargetName;
-  /** case req/s ÷ plain gateway req/s: at least `floor` meets the target. */
-  throughput: number;
+  /** case req/s ÷ plain gateway req/s, per round: a median of at least `floor` meets the target. */
+  throughput: Paired;
   floor: number;
-  /** case p99 ÷ plain gateway p99 (reported, no target). */
-  p99: number;
-  /** Extra CPU time per request in the gateway process, µs (Linux only). */
-  extraCpuUsPerReq?: number;
+  /** case p99 ÷ plain gateway p99, per round (reported, no target). */
+  p99: Paired;
+  /** Extra CPU time per request in the gateway process, µs, per round (Linux only). */
+  extraCpuUsPerReq?: Paired;
   met: boolean;
 }
 
@@ -75,19 +136,26 @@ const BASELINES: Partial<Record<TargetName, TargetName>> = {
   'gateway-waf-256k': 'gateway-body-256k',
 };
 
+const reqPerSec = (m: Measurement) => m.requestsPerSec;
+const p99 = (m: Measurement) => m.p99Ms;
+const cpuUsPerReq = (m: Measurement) => m.cpu?.targetUsPerReq;
+
 export function authnCosts(results: TargetResult[]): AuthnCost[] {
   return results.flatMap((r) => {
     const floor = AUTHN_FLOORS[r.target];
     if (floor === undefined) return [];
     const plain = results.find((b) => b.target === (BASELINES[r.target] ?? 'gateway'));
-    if (!plain) return [];
-    const throughput = r.median.requestsPerSec / plain.median.requestsPerSec;
-    const cpu = r.median.cpu && plain.median.cpu ? r.median.cpu.targetUsPerReq - plain.median.cpu.targetUsPerReq : undefined;
-    return [{ target: r.target, throughput, floor, p99: r.median.p99Ms / plain.median.p99Ms, extraCpuUsPerReq: cpu, met: throughput >= floor }];
+    const throughput = plain && pairedRatio(r.rounds, plain.rounds, reqPerSec);
+    if (!plain || !throughput) return [];
+    const cost: AuthnCost = { target: r.target, throughput, floor, p99: pairedRatio(r.rounds, plain.rounds, p99)!, met: throughput.median >= floor };
+    const cpu = pairedDifference(r.rounds, plain.rounds, cpuUsPerReq);
+    if (cpu) cost.extraCpuUsPerReq = cpu;
+    return [cost];
   });
 }
 
-export function median(rounds: Measurement[]): Measurement {
+/** The round with the median throughput (the lower middle one for an even count: a real round). */
+export function median<T extends { requestsPerSec: number }>(rounds: T[]): T {
   const sorted = [...rounds].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
@@ -97,10 +165,11 @@ export function ratios(results: TargetResult[]): Ratio[] {
   if (!gateway) return [];
   return results
     .filter((r) => PEERS.includes(r.target))
-    .map((peer) => {
-      const throughput = gateway.median.requestsPerSec / peer.median.requestsPerSec;
-      const p99 = gateway.median.p99Ms / peer.median.p99Ms;
-      return { peer: peer.target, throughput, p99, met: throughput >= 1 && p99 <= 1 };
+    .flatMap((peer) => {
+      const throughput = pairedRatio(gateway.rounds, peer.rounds, reqPerSec);
+      const latency = pairedRatio(gateway.rounds, peer.rounds, p99);
+      if (!throughput || !latency) return [];
+      return [{ peer: peer.target, throughput, p99: latency, met: throughput.median >= 1 && latency.median <= 1 }];
     });
 }
 
@@ -146,24 +215,25 @@ export function renderTable(results: TargetResult[], opts: BenchOptions, skipped
   );
   const rs = ratios(results);
   if (rs.length) {
-    lines.push('');
-    lines.push('gateway vs peer   throughput ratio (>= 1.00 meets)   p99 ratio (<= 1.00 meets)');
-    for (const r of rs) {
-      lines.push(`  ${LABELS[r.peer].padEnd(22)} ${r.throughput.toFixed(2).padStart(10)}x ${r.p99.toFixed(2).padStart(26)}x    ${r.met ? 'target met' : 'TARGET NOT MET'}`);
-    }
+    lines.push('', 'gateway vs peer', pairingNote(opts.rounds));
+    const head = ['peer', 'throughput (>= 1.00x meets)', 'p99 (<= 1.00x meets)', ''];
+    const rows = rs.map((r) => [LABELS[r.peer], formatPaired(r.throughput, 2, 'x'), formatPaired(r.p99, 2, 'x'), r.met ? 'target met' : 'TARGET NOT MET']);
+    lines.push(...grid([head, ...rows]).map((l) => `  ${l}`.trimEnd()));
   }
   const costs = authnCosts(results);
   if (costs.length) {
-    lines.push('');
-    lines.push('protected route vs plain gateway route   throughput ratio (target)   p99 ratio   extra cpu us/req');
-    for (const c of costs) {
+    lines.push('', 'protected route vs plain gateway route', pairingNote(opts.rounds));
+    const head = ['route', 'throughput', 'target', 'p99', 'extra cpu us/req', ''];
+    const rows = costs.map((c) => [
+      LABELS[c.target],
+      formatPaired(c.throughput, 2, 'x'),
       // A floor of 0: reported, no target set (larger WAF bodies, Basic).
-      const target = c.floor > 0 ? `>= ${c.floor.toFixed(2)}` : 'no target';
-      const cpu = c.extraCpuUsPerReq === undefined ? '-' : c.extraCpuUsPerReq.toFixed(0);
-      lines.push(
-        `  ${LABELS[c.target].padEnd(38)} ${c.throughput.toFixed(2).padStart(6)}x (${target})   ${c.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(16)}    ${c.floor === 0 ? '' : c.met ? 'target met' : 'TARGET NOT MET'}`,
-      );
-    }
+      c.floor > 0 ? `>= ${c.floor.toFixed(2)}x` : 'no target',
+      formatPaired(c.p99, 2, 'x'),
+      formatPaired(c.extraCpuUsPerReq, 0),
+      c.floor === 0 ? '' : c.met ? 'target met' : 'TARGET NOT MET',
+    ]);
+    lines.push(...grid([head, ...rows]).map((l) => `  ${l}`.trimEnd()));
   } else if (results.some((r) => AUTHN_FLOORS[r.target] !== undefined)) {
     lines.push('', 'protected routes are compared with the plain gateway route: add gateway to --only to see their ratios');
   }

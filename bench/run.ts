@@ -65,8 +65,13 @@ async function main(): Promise<number> {
         const m = await measure(target, upstream, opts);
         log(`${label}: ${m.requestsPerSec.toFixed(0)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}${cpuSummary(m)}`);
         rounds.get(target)!.push(m);
-        if (isGateway(target.name)) notes.get(target)!.push(await callLogNote(target.child));
-        if (target.note && round === opts.rounds) notes.get(target)!.push(target.note());
+        // Every round waits for the call log to catch up (so its backlog does not run into the
+        // next target's measurement); its counters are cumulative, so the last round's note is kept.
+        const callLog = isGateway(target.name) ? await callLogNote(target.child) : undefined;
+        if (round === opts.rounds) {
+          if (callLog) notes.get(target)!.push(callLog);
+          if (target.note) notes.get(target)!.push(target.note());
+        }
       }
     }
 

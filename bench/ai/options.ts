@@ -14,7 +14,7 @@ export interface AiBenchOptions {
   chunks: number;
   firstTokenMs: number;
   chunkMs: number;
-  /** Throughput: measured and warm-up seconds per case, keep-alive connections, interleaved rounds. */
+  /** Throughput: measured and warm-up seconds per case (each round), keep-alive connections, interleaved rounds (ratios paired by round). */
   duration: number;
   warmup: number;
   connections: number;
@@ -33,10 +33,12 @@ time to first token (ai-ttft): streamed chat through the gateway vs straight to 
   --chunk-ms <n>       the fake's delay between chunks             (BENCH_AI_CHUNK_MS, default 0)
 
 non-streamed chat throughput (ai-chat, ai-proxy, ai-chat-apikey), with autocannon
-  --duration <s>       measured seconds per case                   (BENCH_DURATION, default 10)
-  --warmup <s>         warm-up seconds per case                    (BENCH_WARMUP, default 2)
+  --duration <s>       measured seconds per case and round         (BENCH_DURATION, default 10)
+  --warmup <s>         warm-up seconds per case and round          (BENCH_WARMUP, default 2)
   --connections <n>    keep-alive connections                      (BENCH_CONNECTIONS, default 50)
-  --rounds <n>         measure every case n times, interleaved; median round reported (BENCH_ROUNDS, default 1)
+  --rounds <n>         measure every case n times, interleaved; the table shows each case's median round, and
+                       each ratio is the median (and min..max) of per-round ratios (BENCH_ROUNDS, default 1);
+                       on a noisy machine: --rounds 7 --duration 4
 
   --only <list>        comma-separated subset of: ${AI_CASES.join(', ')}  (BENCH_AI_ONLY)
   --json               print the results as JSON instead of tables

@@ -1,6 +1,6 @@
 // The AI bench's tables (or JSON): time to first token through the gateway vs the fake
 // directly, and non-streamed chat throughput of the AI route vs the plain proxy route.
-import { machine } from '../report.ts';
+import { formatPaired, machine, pairedDifference, pairedRatio, pairingNote, type Paired } from '../report.ts';
 import type { ChatLoad } from './chat-load.ts';
 import type { CpuFigures } from './cpu.ts';
 import type { AiBenchOptions, AiCase } from './options.ts';
@@ -98,18 +98,22 @@ function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
   return lines;
 }
 
+/** Each figure is paired by round (round i of the case ÷ round i of its base, measured back to back): median and spread. */
 export interface ThroughputRatio {
   name: AiCase;
   base: AiCase;
-  throughput: number;
-  p99: number;
-  extraCpuUsPerReq?: number;
+  throughput: Paired;
+  p99: Paired;
+  extraCpuUsPerReq?: Paired;
   /** base CPU per request ÷ case CPU per request: the throughput ratio a CPU-bound gateway would show, steadier on a busy machine. */
-  cpuRatio?: number;
+  cpuRatio?: Paired;
   /** undefined: reported, no target. */
   floor?: number;
   met?: boolean;
 }
+
+type Run = ThroughputCase['rounds'][number];
+const gatewayUs = (r: Run) => r.cpu?.gatewayUsPerReq;
 
 /** The AI route against the plain proxy route (target), the API key route against the public AI route (reported). */
 export function throughputRatios(cases: ThroughputCase[]): ThroughputRatio[] {
@@ -119,13 +123,18 @@ export function throughputRatios(cases: ThroughputCase[]): ThroughputRatio[] {
     ['ai-chat-apikey', 'ai-chat', undefined],
   ];
   return pairs.flatMap(([name, base, floor]) => {
-    const a = find(name)?.median;
-    const b = find(base)?.median;
+    const a = find(name)?.rounds;
+    const b = find(base)?.rounds;
     if (!a || !b) return [];
-    const throughput = a.requestsPerSec / b.requestsPerSec;
-    const extraCpuUsPerReq = a.cpu && b.cpu ? a.cpu.gatewayUsPerReq - b.cpu.gatewayUsPerReq : undefined;
-    const cpuRatio = a.cpu && b.cpu ? b.cpu.gatewayUsPerReq / a.cpu.gatewayUsPerReq : undefined;
-    return [{ name, base, throughput, p99: a.latency.p99 / b.latency.p99, extraCpuUsPerReq, cpuRatio, floor, met: floor === undefined ? undefined : throughput >= floor }];
+    const throughput = pairedRatio(a, b, (r) => r.requestsPerSec);
+    const p99 = pairedRatio(a, b, (r) => r.latency.p99);
+    if (!throughput || !p99) return [];
+    const ratio: ThroughputRatio = { name, base, throughput, p99, floor, met: floor === undefined ? undefined : throughput.median >= floor };
+    const extra = pairedDifference(a, b, gatewayUs);
+    const cpuRatio = pairedRatio(b, a, gatewayUs);
+    if (extra) ratio.extraCpuUsPerReq = extra;
+    if (cpuRatio) ratio.cpuRatio = cpuRatio;
+    return [ratio];
   });
 }
 
@@ -158,15 +167,21 @@ function throughputTable(cases: ThroughputCase[], o: AiBenchOptions): string[] {
   });
   lines.push(...grid([head, ...rows], 1));
   const ratios = throughputRatios(cases);
-  if (ratios.length) lines.push('', 'case vs base                                       throughput ratio (target)   p99 ratio   extra gw cpu us/req   cpu ratio');
-  for (const r of ratios) {
-    const target = r.floor === undefined ? 'no target' : `>= ${r.floor.toFixed(2)}`;
-    const verdict = r.met === undefined ? '' : r.met ? 'target met' : 'TARGET NOT MET';
-    const cpu = r.extraCpuUsPerReq === undefined ? '-' : r.extraCpuUsPerReq.toFixed(0);
-    const cpuRatio = r.cpuRatio === undefined ? '-' : `${r.cpuRatio.toFixed(2)}x`;
-    lines.push(`  ${`${LABELS[r.name]} vs ${r.base}`.padEnd(48)} ${r.throughput.toFixed(2).padStart(6)}x (${target})   ${r.p99.toFixed(2).padStart(8)}x   ${cpu.padStart(19)}   ${cpuRatio.padStart(9)}    ${verdict}`);
+  if (ratios.length) {
+    lines.push('', 'case vs base', pairingNote(o.rounds));
+    const head = ['case', 'throughput', 'target', 'p99', 'extra gw cpu us/req', 'cpu ratio', ''];
+    const rows = ratios.map((r) => [
+      `${LABELS[r.name]} vs ${r.base}`,
+      formatPaired(r.throughput, 2, 'x'),
+      r.floor === undefined ? 'no target' : `>= ${r.floor.toFixed(2)}x`,
+      formatPaired(r.p99, 2, 'x'),
+      formatPaired(r.extraCpuUsPerReq, 0),
+      formatPaired(r.cpuRatio, 2, 'x'),
+      r.met === undefined ? '' : r.met ? 'target met' : 'TARGET NOT MET',
+    ]);
+    lines.push(...grid([head, ...rows], 1).map((l) => `  ${l}`.trimEnd()));
+    lines.push("(cpu ratio: the base's gateway CPU per request / the case's: the throughput ratio a CPU-bound gateway would show; steadier than req/s on a busy machine)");
   }
-  if (ratios.length) lines.push('(cpu ratio: the base\'s gateway CPU per request / the case\'s: the throughput ratio a CPU-bound gateway would show; steadier than req/s on a busy machine)');
   return lines;
 }
 

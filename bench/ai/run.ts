@@ -11,6 +11,7 @@ import { startNodeServer, stopAll, type Child } from '../children.ts';
 import { createBenchKey } from '../identity.ts';
 import { callLogNote, onInterrupt } from '../lifecycle.ts';
 import { summariseDir } from '../profile-top.ts';
+import { median } from '../report.ts';
 import { preflightChat, runChatLoad, type ChatLoad } from './chat-load.ts';
 import { CALL_LOG_FILE, PROVIDER_KEY, PROVIDER_KEY_ENV, STORE_FILE, writeAiGatewayConfig, type RouteKind } from './config.ts';
 import { withCpu, type CpuFigures } from './cpu.ts';
@@ -135,7 +136,10 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Pro
   }
 }
 
-/** Each case in turn, `rounds` times interleaved; the round with the median throughput is reported. */
+/**
+ * Each case in turn, `rounds` times interleaved: round i of every case runs back to back, so the
+ * report compares cases round by round. The table shows each case's round with the median throughput.
+ */
 async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: GatewayCase[]): Promise<ThroughputCase[]> {
   type Run = ChatLoad & { cpu?: CpuFigures };
   const rounds = new Map<GatewayCase, Run[]>(gateways.map((g) => [g, []]));
@@ -166,8 +170,7 @@ async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: Gatew
   const cases: ThroughputCase[] = [];
   for (const gw of gateways) {
     const runs = rounds.get(gw)!;
-    const median = [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor((runs.length - 1) / 2)];
-    cases.push({ name: gw.name, label: LABELS[gw.name], median, rounds: runs, notes: [await callLogNote(gw.child)] });
+    cases.push({ name: gw.name, label: LABELS[gw.name], median: median(runs), rounds: runs, notes: [await callLogNote(gw.child)] });
   }
   return cases;
 }
