@@ -78,6 +78,11 @@ export interface ChatResponse {
   /** Assistant output: text parts and tool_call parts, in order. */
   parts: Part[];
   finishReason: FinishReason;
+  /**
+   * The stop sequence (one of the request's `stop`) that ended the answer, when the provider
+   * says which (Anthropic does; OpenAI and Gemini report only a plain stop). finishReason is 'stop' then.
+   */
+  stopSequence?: string;
   usage?: Usage;
 }
 
@@ -96,7 +101,8 @@ export type StreamEvent =
   | { type: 'text'; text: string }
   /** A tool call's delta: id and name on its first event, arguments in pieces. */
   | { type: 'tool_call'; index: number; id?: string; name?: string; argumentsDelta: string }
-  | { type: 'finish'; reason: FinishReason }
+  /** stopSequence: as ChatResponse.stopSequence. */
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string }
   | { type: 'usage'; usage: Usage }
   /** The provider reported an error inside the stream. */
   | { type: 'error'; error: ProviderError };

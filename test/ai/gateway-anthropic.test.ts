@@ -31,8 +31,9 @@ describe('answers', () => {
   test('a message to an Anthropic model: the provider gets its own key and version header; usage comes back and is logged', async () => {
     w.anthropic.enqueue({ text: 'Bonjour.', usage: { input: 20, output: 4, cached: 5 } });
     const { data, response } = await client.messages.create(msg('Say hello in French')).withResponse();
-    assert.deepEqual(data.content, [{ type: 'text', text: 'Bonjour.' }]);
+    assert.deepEqual(data.content, [{ type: 'text', text: 'Bonjour.', citations: null }]);
     assert.equal(data.model, 'claude');
+    assert.deepEqual([data.stop_reason, data.stop_sequence, data.stop_details, data.container], ['end_turn', null, null, null]);
     assert.equal(data.usage.output_tokens, 4);
     const sent = w.anthropic.calls.at(-1)!;
     assert.equal(sent.headers['x-api-key'], ANTHROPIC_SECRET);
@@ -60,6 +61,24 @@ describe('answers', () => {
     const final = await stream.finalMessage();
     assert.equal(text, 'A streamed answer.');
     assert.equal(final.usage.output_tokens, 6);
+  });
+
+  test('a stop on a stop sequence: the sequence Anthropic named reaches the client, whole and streamed; through an OpenAI model it is a plain end_turn', async () => {
+    w.anthropic.enqueue({ text: 'Once upon a time', stopSequence: '\nTHE END' }, { text: 'Once upon a time', stopSequence: '\nTHE END' });
+    const whole = await client.messages.create({ ...msg('A story'), stop_sequences: ['\nTHE END'] });
+    assert.equal(whole.stop_reason, 'stop_sequence');
+    assert.equal(whole.stop_sequence, '\nTHE END');
+    assert.deepEqual((w.anthropic.calls.at(-1)!.body as { stop_sequences: string[] }).stop_sequences, ['\nTHE END']);
+    const final = await client.messages.stream({ ...msg('A story'), stop_sequences: ['\nTHE END'] }).finalMessage();
+    assert.equal(final.stop_reason, 'stop_sequence');
+    assert.equal(final.stop_sequence, '\nTHE END');
+    assert.equal(final.stop_details, null);
+
+    // OpenAI says only finish_reason "stop": the gateway cannot know a sequence matched, and says so as the API does for a natural end.
+    w.openai.enqueue({ text: 'Once upon a time' });
+    const viaGpt = await client.messages.create({ ...msg('A story', 'gpt'), stop_sequences: ['\nTHE END'] });
+    assert.equal(viaGpt.stop_reason, 'end_turn');
+    assert.equal(viaGpt.stop_sequence, null);
   });
 
   test('a stream that breaks after it started: the SDK raises the error event; nothing is retried', async () => {

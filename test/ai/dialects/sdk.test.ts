@@ -357,8 +357,12 @@ describe('anthropic SDK', () => {
   test('messages: text, stop_reason, usage with the uncached input and cache reads, the request id', async () => {
     srv.script({ answer: textAnswer });
     const m = await client.messages.create({ model: 'claude', max_tokens: 64, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }], metadata: { user_id: 'u-1' } });
-    assert.deepEqual(m.content, [{ type: 'text', text: 'Hello there.' }]);
+    assert.deepEqual(m.content, [{ type: 'text', text: 'Hello there.', citations: null }]);
     assert.equal(m.stop_reason, 'end_turn');
+    assert.equal(m.stop_sequence, null);
+    assert.equal(m.stop_details, null);
+    assert.equal(m.container, null);
+    assert.equal(m.usage.service_tier, null);
     assert.equal(m.model, 'claude');
     assert.equal(m.usage.input_tokens, 20);
     assert.equal(m.usage.cache_read_input_tokens, 100);
@@ -385,8 +389,8 @@ describe('anthropic SDK', () => {
       tool_choice: { type: 'any' },
     });
     assert.deepEqual(m.content, [
-      { type: 'tool_use', id: 'call_a', name: 'weather', input: { city: 'Paris' } },
-      { type: 'tool_use', id: 'call_b', name: 'weather', input: { city: 'Rome' } },
+      { type: 'tool_use', id: 'call_a', name: 'weather', input: { city: 'Paris' }, caller: { type: 'direct' } },
+      { type: 'tool_use', id: 'call_b', name: 'weather', input: { city: 'Rome' }, caller: { type: 'direct' } },
     ]);
     assert.equal(m.stop_reason, 'tool_use');
     const parsed = srv.calls.at(-1)!.parsed!;
@@ -422,13 +426,30 @@ describe('anthropic SDK', () => {
     const final = await runner.finalMessage();
     assert.deepEqual(deltas, ['Let me ', 'check.']);
     assert.deepEqual(final.content, [
-      { type: 'text', text: 'Let me check.' },
-      { type: 'tool_use', id: 'call_a', name: 'weather', input: { city: 'Paris' } },
+      { type: 'text', text: 'Let me check.', citations: null },
+      { type: 'tool_use', id: 'call_a', name: 'weather', input: { city: 'Paris' }, caller: { type: 'direct' } },
     ]);
     assert.equal(final.stop_reason, 'tool_use');
+    assert.equal(final.stop_sequence, null);
+    assert.equal(final.stop_details, null, 'message_delta carries stop_details, which the SDK copies into the final message');
+    assert.deepEqual(final.usage.output_tokens_details, { thinking_tokens: 12 });
     assert.equal(final.usage.input_tokens, 20);
     assert.equal(final.usage.cache_read_input_tokens, 100);
     assert.equal(final.usage.output_tokens, 30);
+  });
+
+  test('messages: a stop on a stop sequence the provider named, whole and streamed (the SDK\'s final message)', async () => {
+    srv.script({ answer: { ...textAnswer, stopSequence: '\nTHE END' } });
+    const m = await client.messages.create({ model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'A story' }], stop_sequences: ['\nTHE END'] });
+    assert.equal(m.stop_reason, 'stop_sequence');
+    assert.equal(m.stop_sequence, '\nTHE END');
+    const parsed = srv.calls.at(-1)!.parsed!;
+    assert.deepEqual(parsed.operation === 'chat' && parsed.request.stop, ['\nTHE END']);
+
+    srv.script({ stream: [...textStream.slice(0, 3), { type: 'finish', reason: 'stop', stopSequence: '\nTHE END' }, { type: 'usage', usage }] });
+    const final = await client.messages.stream({ model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'A story' }], stop_sequences: ['\nTHE END'] }).finalMessage();
+    assert.equal(final.stop_reason, 'stop_sequence');
+    assert.equal(final.stop_sequence, '\nTHE END');
   });
 
   test('messages mid-stream error: iteration throws an APIError with the Pinpoint code and the request id', async () => {

@@ -52,6 +52,14 @@ describe('Anthropic fake through @anthropic-ai/sdk', () => {
     assert.equal(final.usage.output_tokens, 4);
   });
 
+  test('a scripted stop sequence: stop_reason stop_sequence with the sequence, whole and streamed', async () => {
+    fake.enqueue({ text: 'Once upon a time', stopSequence: 'THE END' }, { text: 'Once upon a time', stopSequence: 'THE END' });
+    const whole = await client.messages.create({ ...ask, stop_sequences: ['THE END'] });
+    assert.deepEqual([whole.stop_reason, whole.stop_sequence], ['stop_sequence', 'THE END']);
+    const final = await client.messages.stream({ ...ask, stop_sequences: ['THE END'] }).finalMessage();
+    assert.deepEqual([final.stop_reason, final.stop_sequence], ['stop_sequence', 'THE END']);
+  });
+
   test('messages, streamed raw: the event sequence Anthropic sends', async () => {
     fake.enqueue({ text: 'abcdefgh' });
     const stream = await client.messages.create({ ...ask, stream: true });

@@ -1,7 +1,8 @@
 /**
  * A fake Anthropic Messages API (test/ai/fakes/types.ts contract) on 127.0.0.1: POST
  * /v1/messages whole and streamed (SSE message_start, content_block_start/delta/stop with
- * text_delta and input_json_delta, ping, message_delta with usage, message_stop, error),
+ * text_delta and input_json_delta, ping, message_delta with the stop reason and sequence and
+ * usage, message_stop, error),
  * usage with cache reads and thinking tokens, Anthropic's error envelope with request-id and
  * Retry-After. The key comes in x-api-key or, as SDKs since API version 2026-10-21 send it,
  * Authorization: Bearer (x-api-key wins when both come); under 2026-10-21 and later,
@@ -105,10 +106,14 @@ function messageJson(m: { id: string; model: string }, script: FakeScript, text:
     role: 'assistant',
     model: m.model,
     content: tool ? [{ type: 'tool_use', id: tool.id, name: tool.name, input: JSON.parse(tool.arguments || '{}') }] : [{ type: 'text', text }],
-    stop_reason: tool ? 'tool_use' : 'end_turn',
-    stop_sequence: null,
+    ...stopOf(script),
     ...(usage && { usage: usageJson(usage) }),
   };
+}
+
+function stopOf(script: FakeScript): { stop_reason: string; stop_sequence: string | null } {
+  if (script.toolCall) return { stop_reason: 'tool_use', stop_sequence: null };
+  return script.stopSequence !== undefined ? { stop_reason: 'stop_sequence', stop_sequence: script.stopSequence } : { stop_reason: 'end_turn', stop_sequence: null };
 }
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -126,7 +131,7 @@ async function stream(res: ServerResponse, call: RecordedCall, script: FakeScrip
     error: (message) => sse('error', anthropicErrorJson(529, message)),
     end: () =>
       sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
-      sse('message_delta', { type: 'message_delta', delta: { stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null }, ...(usage && { usage: { output_tokens: usage.output, ...thinking(usage) } }) }) +
+      sse('message_delta', { type: 'message_delta', delta: stopOf(script), ...(usage && { usage: { output_tokens: usage.output, ...thinking(usage) } }) }) +
       sse('message_stop', { type: 'message_stop' }),
   });
 }

@@ -9,6 +9,11 @@
 export interface FakeScript {
   /** The assistant's text (default 'Hello from <provider>.'); streamed in pieces of a few characters. */
   text?: string;
+  /**
+   * The text ended on this stop sequence (one of the request's). The Anthropic fake answers
+   * stop_reason "stop_sequence" with it; OpenAI's wire has no place for it (a plain "stop").
+   */
+  stopSequence?: string;
   /** Answer with one tool call instead of text. */
   toolCall?: { id: string; name: string; arguments: string };
   /** The usage the provider reports (default: a count the fake makes up, fixed per call). */

@@ -1,14 +1,14 @@
 /**
  * Canonical stream events → Anthropic's SSE: message_start, then per content block
  * content_block_start, content_block_delta (text_delta / input_json_delta), content_block_stop,
- * and at the end message_delta (stop_reason and the usage, input tokens included, which the
- * SDK takes as whole-message totals) and message_stop.
+ * and at the end message_delta (stop_reason, the stop sequence that matched, and the usage,
+ * input tokens included, which the SDK takes as whole-message totals) and message_stop.
  */
 import type { FinishReason, StreamEvent, Usage } from '../../types.ts';
 import { sse } from '../shared/sse.ts';
 import type { AiError, RenderContext, StreamEncoder } from '../types.ts';
 import { anthropicErrorBody } from './error.ts';
-import { anthropicUsage, stopReason } from './render.ts';
+import { anthropicDeltaUsage, anthropicUsage, stopFields, textBlock, toolUseBlock } from './render.ts';
 
 export class MessageEventEncoder implements StreamEncoder {
   private id: string;
@@ -20,6 +20,7 @@ export class MessageEventEncoder implements StreamEncoder {
   /** Canonical tool call index → content block index. */
   private readonly calls = new Map<number, number>();
   private finish?: FinishReason;
+  private stopSequence?: string;
   private usage?: Usage;
 
   constructor(private readonly ctx: RenderContext) {
@@ -33,14 +34,14 @@ export class MessageEventEncoder implements StreamEncoder {
         return this.begin();
       case 'text': {
         let out = this.begin();
-        if (this.open < 0 || !this.openIsText) out += this.startBlock({ type: 'text', text: '' }, true);
+        if (this.open < 0 || !this.openIsText) out += this.startBlock(textBlock(''), true);
         return out + this.send('content_block_delta', { index: this.open, delta: { type: 'text_delta', text: e.text } });
       }
       case 'tool_call': {
         let out = this.begin();
         let index = this.calls.get(e.index);
         if (index === undefined) {
-          out += this.startBlock({ type: 'tool_use', id: e.id ?? `toolu_${this.blocks}`, name: e.name ?? '', input: {} }, false);
+          out += this.startBlock(toolUseBlock(e.id ?? `toolu_${this.blocks}`, e.name ?? '', {}), false);
           index = this.open;
           this.calls.set(e.index, index);
         }
@@ -50,6 +51,7 @@ export class MessageEventEncoder implements StreamEncoder {
       }
       case 'finish':
         this.finish = e.reason;
+        this.stopSequence = e.stopSequence;
         return '';
       case 'usage':
         this.usage = e.usage;
@@ -62,7 +64,10 @@ export class MessageEventEncoder implements StreamEncoder {
 
   end(): string {
     const out = this.begin() + this.closeBlock();
-    const delta = this.send('message_delta', { delta: { stop_reason: stopReason(this.finish), stop_sequence: null }, usage: this.usage ? anthropicUsage(this.usage) : { output_tokens: 0 } });
+    const delta = this.send('message_delta', {
+      delta: { ...stopFields(this.finish, this.stopSequence), container: null },
+      usage: anthropicDeltaUsage(this.usage ?? { inputTokens: 0, outputTokens: 0 }),
+    });
     return out + delta + this.send('message_stop', {});
   }
 
@@ -74,14 +79,14 @@ export class MessageEventEncoder implements StreamEncoder {
   error(e: AiError, usage?: Usage): string {
     const u = usage ?? this.usage;
     let out = this.begin();
-    if (u) out += this.send('message_delta', { delta: { stop_reason: null, stop_sequence: null }, usage: anthropicUsage(u) });
+    if (u) out += this.send('message_delta', { delta: { stop_reason: null, stop_sequence: null, stop_details: null, container: null }, usage: anthropicDeltaUsage(u) });
     return out + this.send('error', anthropicErrorBody(e));
   }
 
   private begin(): string {
     if (this.started) return '';
     this.started = true;
-    const message = { id: this.id, type: 'message', role: 'assistant', model: this.ctx.model, content: [], stop_reason: null, stop_sequence: null };
+    const message = { id: this.id, type: 'message', role: 'assistant', model: this.ctx.model, content: [], stop_reason: null, stop_sequence: null, stop_details: null, container: null, diagnostics: null };
     // The input count is known only at the end (most providers report usage last); message_delta carries it.
     return this.send('message_start', { message: { ...message, usage: anthropicUsage(this.usage ?? { inputTokens: 0, outputTokens: 0 }) } });
   }

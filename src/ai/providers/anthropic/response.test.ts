@@ -54,6 +54,20 @@ for (const [stop, want] of stops) {
   });
 }
 
+const sequences: { name: string; over: Record<string, unknown>; want: string | undefined }[] = [
+  { name: 'a stop on a stop sequence names the sequence', over: { stop_reason: 'stop_sequence', stop_sequence: '\n\nHuman:' }, want: '\n\nHuman:' },
+  { name: 'an end_turn stop has none', over: { stop_reason: 'end_turn', stop_sequence: null }, want: undefined },
+  { name: 'a stop_sequence stop without the sequence (not a string) has none', over: { stop_reason: 'stop_sequence', stop_sequence: null }, want: undefined },
+  { name: 'a stray stop_sequence beside another stop reason is ignored', over: { stop_reason: 'max_tokens', stop_sequence: 'END' }, want: undefined },
+];
+for (const c of sequences) {
+  test(`response: ${c.name}`, () => {
+    const r = decode(message(c.over)) as ChatResponse;
+    assert.equal(r.stopSequence, c.want);
+    assert.equal('stopSequence' in r, c.want !== undefined, 'no stopSequence member when there is none');
+  });
+}
+
 for (const u of usageForms) {
   test(`response: usage with ${u.name}`, () => {
     assert.deepEqual((decode(message({ usage: u.wire })) as ChatResponse).usage, u.want);

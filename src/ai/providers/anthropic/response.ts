@@ -27,6 +27,11 @@ export function finishOf(stopReason: unknown, toolCalls: boolean): FinishReason 
   return finishFrom(STOP_REASONS, stopReason, toolCalls);
 }
 
+/** The matched stop sequence Anthropic names beside stop_reason "stop_sequence" (undefined for any other stop). */
+export function stopSequenceOf(stopReason: unknown, stopSequence: unknown): string | undefined {
+  return stopReason === 'stop_sequence' && typeof stopSequence === 'string' ? stopSequence : undefined;
+}
+
 /** An error envelope `{type:'error', error:{type, message}}` (in a 200 body or a stream event). */
 export function errorOf(status: number, headers: ProviderHeaders, json: unknown, body?: Buffer): ProviderError {
   const e = isObject(json) && isObject(json.error) ? json.error : {};
@@ -45,6 +50,8 @@ export function chatResponse(body: Buffer, headers: ProviderHeaders): ChatRespon
   }
   const toolCalls = parts.some((p) => p.type === 'tool_call');
   const resp: ChatResponse = { id: String(json.id ?? ''), model: String(json.model ?? ''), parts, finishReason: finishOf(json.stop_reason, toolCalls) };
+  const stopSequence = stopSequenceOf(json.stop_reason, json.stop_sequence);
+  if (stopSequence !== undefined) resp.stopSequence = stopSequence;
   if (isObject(json.usage)) resp.usage = usageOf(json.usage);
   return resp;
 }

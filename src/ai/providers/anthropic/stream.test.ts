@@ -22,8 +22,8 @@ const toolBlock = (index: number, id: string, name: string, pieces: string[]): E
   ...pieces.map((partial_json): Ev => ['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }]),
   ['content_block_stop', { type: 'content_block_stop', index }],
 ];
-const end = (stop_reason: string, usage: Record<string, unknown> = { output_tokens: 12 }): Ev[] => [
-  ['message_delta', { type: 'message_delta', delta: { stop_reason, stop_sequence: null }, usage }],
+const end = (stop_reason: string, usage: Record<string, unknown> = { output_tokens: 12 }, stop_sequence: string | null = null): Ev[] => [
+  ['message_delta', { type: 'message_delta', delta: { stop_reason, stop_sequence }, usage }],
   ['message_stop', { type: 'message_stop' }],
 ];
 
@@ -35,6 +35,14 @@ test('stream: text in many languages, cut anywhere (mid-event, mid-character), d
     ...pieces.map((text) => ({ type: 'text', text })),
     { type: 'finish', reason: 'stop' },
     { type: 'usage', usage: { inputTokens: 25, outputTokens: 12 } },
+  ]);
+});
+
+test('stream: a stop on a stop sequence: the finish event names the sequence', () => {
+  const events = decode(sse([start(), ...textBlock(0, ['Once upon']), ...end('stop_sequence', { output_tokens: 3 }, 'THE END')]));
+  assert.deepEqual(events.slice(-2), [
+    { type: 'finish', reason: 'stop', stopSequence: 'THE END' },
+    { type: 'usage', usage: { inputTokens: 25, outputTokens: 3 } },
   ]);
 });
 

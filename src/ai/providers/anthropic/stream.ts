@@ -3,13 +3,14 @@ import { invalidAnswer, isObject, parseJson, streamCut } from '../common/http.ts
 import { SseReader } from '../common/sse.ts';
 import { ToolBlocks } from '../common/tools.ts';
 import type { StreamDecoder } from '../types.ts';
-import { errorOf, finishOf, usageOf } from './response.ts';
+import { errorOf, finishOf, stopSequenceOf, usageOf } from './response.ts';
 
 /**
  * Messages API SSE: message_start (id, model, input usage), content_block_start /
  * content_block_delta (text_delta, input_json_delta) / content_block_stop, message_delta
- * (stop_reason, cumulative usage), message_stop, ping, error. The answer is whole once
- * message_delta came (as for Anthropic's SDK); a stream that ends before it was cut.
+ * (stop_reason, the stop sequence that matched, cumulative usage), message_stop, ping, error.
+ * The answer is whole once message_delta came (as for Anthropic's SDK); a stream that ends
+ * before it was cut.
  */
 export class AnthropicStreamDecoder implements StreamDecoder {
   private readonly sse = new SseReader();
@@ -51,7 +52,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'message_delta': {
         const delta = isObject(json.delta) ? json.delta : {};
         this.finished = true;
-        const out: StreamEvent[] = [{ type: 'finish', reason: finishOf(delta.stop_reason, this.tools.toolCalls) }];
+        const stopSequence = stopSequenceOf(delta.stop_reason, delta.stop_sequence);
+        const out: StreamEvent[] = [{ type: 'finish', reason: finishOf(delta.stop_reason, this.tools.toolCalls), ...(stopSequence !== undefined ? { stopSequence } : {}) }];
         if (isObject(json.usage)) out.push({ type: 'usage', usage: this.usage(json.usage) });
         return out;
       }

@@ -45,6 +45,20 @@ for (const [stop, want] of stops) {
   });
 }
 
+const sequences: { name: string; over: Record<string, unknown>; want: string | undefined }[] = [
+  { name: 'stop_sequence with the sequence the request asked back (additionalModelResponseFields)', over: { stopReason: 'stop_sequence', additionalModelResponseFields: { stop_sequence: 'END' } }, want: 'END' },
+  { name: 'stop_sequence without it: Converse does not say which', over: { stopReason: 'stop_sequence' }, want: undefined },
+  { name: 'an end_turn stop', over: { stopReason: 'end_turn', additionalModelResponseFields: { stop_sequence: null } }, want: undefined },
+];
+for (const c of sequences) {
+  test(`response: ${c.name}`, () => {
+    const r = decode(answer(c.over)) as ChatResponse;
+    assert.equal(r.finishReason, 'stop');
+    assert.equal(r.stopSequence, c.want);
+    assert.equal('stopSequence' in r, c.want !== undefined);
+  });
+}
+
 for (const u of usageForms) {
   test(`response: usage with ${u.name}`, () => {
     assert.deepEqual((decode(answer({ usage: u.wire })) as ChatResponse).usage, u.want);

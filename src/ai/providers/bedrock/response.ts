@@ -27,6 +27,17 @@ export function finishOf(stopReason: unknown, toolCalls: boolean): FinishReason 
 }
 
 /**
+ * The stop sequence that ended a Converse answer. Converse's stopReason "stop_sequence" does not
+ * say which; the model's own answer does where the request asked for it back
+ * (additionalModelResponseFieldPaths ["/stop_sequence"], Anthropic's models), in
+ * additionalModelResponseFields.
+ */
+export function stopSequenceOf(json: Record<string, unknown>): string | undefined {
+  const extra = json.additionalModelResponseFields;
+  return json.stopReason === 'stop_sequence' && isObject(extra) && typeof extra.stop_sequence === 'string' ? extra.stop_sequence : undefined;
+}
+
+/**
  * A Converse answer. It names neither an id nor the model: the id is Bedrock's request id,
  * and the model is left empty for the gateway, which knows which one it called.
  */
@@ -47,6 +58,8 @@ export function converseResponse(body: Buffer, headers: ProviderHeaders): ChatRe
   }
   const toolCalls = parts.some((p) => p.type === 'tool_call');
   const resp: ChatResponse = { id: headerValue(headers, 'x-amzn-requestid') ?? '', model: '', parts, finishReason: finishOf(json.stopReason, toolCalls) };
+  const stopSequence = stopSequenceOf(json);
+  if (stopSequence !== undefined) resp.stopSequence = stopSequence;
   if (isObject(json.usage)) resp.usage = usageOf(json.usage);
   return resp;
 }

@@ -31,6 +31,13 @@ test('stream: text in many languages, cut anywhere (mid-frame, mid-character), d
   ]);
 });
 
+test('stream: messageStop on a stop sequence names it where the model answered it back, else not', () => {
+  const named = decode(start, text(0, 'Once'), ev('messageStop', { stopReason: 'stop_sequence', additionalModelResponseFields: { stop_sequence: 'THE END' } }), metadata());
+  assert.deepEqual(named[2], { type: 'finish', reason: 'stop', stopSequence: 'THE END' });
+  const unnamed = decode(start, text(0, 'Once'), stop('stop_sequence'), metadata());
+  assert.deepEqual(unnamed[2], { type: 'finish', reason: 'stop' });
+});
+
 test('stream: tool uses get an index, id and name first, then their input in pieces', () => {
   const events = decode(start, text(0, 'Checking.'), ...tool(1, 'tooluse_a', 'weather', ['{"city":', '"Oslo"}']), ...tool(2, 'tooluse_b', 'time', ['{}']), stop('tool_use'), metadata());
   assert.deepEqual(events.slice(1, -1), [

@@ -5,7 +5,7 @@ import { invalidAnswer, isObject, parseJson, streamCut } from '../common/http.ts
 import { ToolBlocks } from '../common/tools.ts';
 import type { StreamDecoder } from '../types.ts';
 import { FrameReader, stringHeader } from './frames.ts';
-import { finishOf, usageOf } from './response.ts';
+import { finishOf, stopSequenceOf, usageOf } from './response.ts';
 
 /**
  * ConverseStream's AWS event stream: events messageStart, contentBlockStart (a tool use's id
@@ -72,7 +72,8 @@ export class BedrockStreamDecoder implements StreamDecoder {
         return this.blockDelta(Number(json.contentBlockIndex), isObject(json.delta) ? json.delta : {});
       case 'messageStop':
         this.stopped = true;
-        return [{ type: 'finish', reason: finishOf(json.stopReason, this.tools.toolCalls) }];
+        const stopSequence = stopSequenceOf(json);
+        return [{ type: 'finish', reason: finishOf(json.stopReason, this.tools.toolCalls), ...(stopSequence !== undefined ? { stopSequence } : {}) }];
       case 'metadata':
         return isObject(json.usage) ? [{ type: 'usage', usage: usageOf(json.usage) }] : [];
       default:

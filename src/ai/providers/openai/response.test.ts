@@ -61,6 +61,22 @@ for (const [wire, want] of finishes) {
   });
 }
 
+const stopSequences: { name: string; choice: Record<string, unknown>; want: string | undefined }[] = [
+  { name: "OpenAI's plain stop names no sequence", choice: { finish_reason: 'stop' }, want: undefined },
+  { name: "vLLM's stop_reason with the stop string that matched", choice: { finish_reason: 'stop', stop_reason: '\nUser:' }, want: '\nUser:' },
+  { name: "vLLM's stop_reason null (the end-of-sequence token)", choice: { finish_reason: 'stop', stop_reason: null }, want: undefined },
+  { name: "vLLM's stop_reason with a stop token's id", choice: { finish_reason: 'stop', stop_reason: 128009 }, want: undefined },
+  { name: 'a stop_reason beside a length finish', choice: { finish_reason: 'length', stop_reason: 'END' }, want: undefined },
+];
+for (const c of stopSequences) {
+  test(`stop sequence: ${c.name}`, () => {
+    const body = { ...completion({ content: 'x' }, null), choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, ...c.choice }] };
+    const got = decode(body) as ChatResponse;
+    assert.equal(got.stopSequence, c.want);
+    assert.equal('stopSequence' in got, c.want !== undefined);
+  });
+}
+
 for (const u of USAGE_FORMS) {
   test(`usage: ${u.name}`, () => {
     assert.deepEqual((decode(completion({ content: 'x' }, 'stop', u.wire)) as ChatResponse).usage, u.want);

@@ -1,5 +1,5 @@
 /** Whole (non-streamed) Chat Completions and Embeddings answers to canonical responses. */
-import type { ChatResponse, EmbeddingsResponse, Part, ProviderError } from '../../types.ts';
+import type { ChatResponse, EmbeddingsResponse, FinishReason, Part, ProviderError } from '../../types.ts';
 import { isObject, parseJson } from '../common/http.ts';
 import { errorInBody, errorInside200 } from './errors.ts';
 import { wireFinish, wireUsage } from './usage.ts';
@@ -25,9 +25,20 @@ export function decodeChat(body: Buffer): ChatResponse | ProviderError {
     parts,
     finishReason: wireFinish(choice.finish_reason) ?? 'stop',
   };
+  const stopSequence = stopSequenceOf(choice, res.finishReason);
+  if (stopSequence !== undefined) res.stopSequence = stopSequence;
   const usage = wireUsage(json.usage);
   if (usage) res.usage = usage;
   return res;
+}
+
+/**
+ * The stop sequence that ended a choice. OpenAI never says (finish_reason "stop" covers both a
+ * natural end and a stop sequence); vLLM and servers like it add `stop_reason`: the stop
+ * string that matched, or the id of a stop token (a number, not a sequence of the request).
+ */
+export function stopSequenceOf(choice: Record<string, unknown>, finish: FinishReason | undefined): string | undefined {
+  return finish === 'stop' && typeof choice.stop_reason === 'string' && choice.stop_reason !== '' ? choice.stop_reason : undefined;
 }
 
 export function decodeEmbeddings(body: Buffer): EmbeddingsResponse | ProviderError {

@@ -59,6 +59,19 @@ const STREAMS: { name: string; sse: string; want: StreamEvent[] }[] = [
     want: [start, { type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 3, outputTokens: 2 } }],
   },
   {
+    name: "vLLM's stop_reason: the stop string that matched goes with the finish; a stop token's id does not",
+    sse:
+      chunk({ content: 'Once' }) +
+      data({ id: 'chatcmpl-9', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: {}, finish_reason: 'stop', stop_reason: 'THE END' }] }) +
+      DONE,
+    want: [start, { type: 'text', text: 'Once' }, { type: 'finish', reason: 'stop', stopSequence: 'THE END' }],
+  },
+  {
+    name: 'a stop_reason that is a token id is no stop sequence',
+    sse: chunk({ content: 'Once' }) + data({ id: 'chatcmpl-9', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: {}, finish_reason: 'stop', stop_reason: 128009 }] }) + DONE,
+    want: [start, { type: 'text', text: 'Once' }, { type: 'finish', reason: 'stop' }],
+  },
+  {
     name: "comments (OpenRouter's keep-alives) and CRLF line ends",
     sse: (': OPENROUTER PROCESSING\n\n' + chunk({ content: 'Hi' }) + ': OPENROUTER PROCESSING\n\n' + chunk({}, 'stop') + DONE).replace(/\n/g, '\r\n'),
     want: [start, { type: 'text', text: 'Hi' }, { type: 'finish', reason: 'stop' }],

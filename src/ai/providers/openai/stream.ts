@@ -9,6 +9,7 @@ import { isObject, parseJson, streamCut } from '../common/http.ts';
 import { SseReader } from '../common/sse.ts';
 import type { StreamDecoder } from '../types.ts';
 import { errorInBody, errorInside200 } from './errors.ts';
+import { stopSequenceOf } from './response.ts';
 import { wireFinish, wireUsage } from './usage.ts';
 
 export interface StreamOptions {
@@ -78,7 +79,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     const reason = wireFinish(choice?.finish_reason);
     if (reason && !this.finished) {
       this.finished = true;
-      out.push({ type: 'finish', reason });
+      const stopSequence = stopSequenceOf(choice!, reason);
+      out.push({ type: 'finish', reason, ...(stopSequence !== undefined ? { stopSequence } : {}) });
     }
     this.usage = wireUsage(json.usage) ?? (isObject(json.x_groq) ? wireUsage(json.x_groq.usage) : undefined) ?? this.usage;
     if (out.length && !this.started) {
