@@ -8,7 +8,18 @@ export type DialectName = (typeof DIALECTS)[number];
 export type ErrorFamily = 'openai' | 'anthropic';
 
 export type ParsedCall =
-  | { operation: 'chat'; request: ChatRequest; /** OpenAI stream_options.include_usage */ includeUsage?: boolean }
+  | {
+      operation: 'chat';
+      request: ChatRequest;
+      /** OpenAI stream_options.include_usage */
+      includeUsage?: boolean;
+      /**
+       * Members of the request the dialect's answer repeats back, in its own wire form (the
+       * Responses API's response echoes instructions, tools, sampling, metadata...). Serving
+       * hands them to rendering as RenderContext.echo.
+       */
+      echo?: Record<string, unknown>;
+    }
   | { operation: 'embeddings'; request: EmbeddingsRequest; /** encoding_format asked ('float' | 'base64') */ encoding?: string };
 
 /** A client's request body that does not fit the dialect: where (JSON path, e.g. 'messages[2].content') and what. */
@@ -29,6 +40,8 @@ export interface RenderContext {
   /** Unix seconds. */
   created: number;
   includeUsage?: boolean;
+  /** ParsedCall.echo of the call; without it a dialect that echoes renders the defaults of a request that set nothing. */
+  echo?: Record<string, unknown>;
 }
 
 /**

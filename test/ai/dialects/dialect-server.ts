@@ -65,6 +65,7 @@ export async function startDialectServer(api: ApiFamily): Promise<DialectServer>
       requestId: REQUEST_ID,
       created: CREATED,
       ...(parsed.operation === 'chat' && parsed.includeUsage ? { includeUsage: true } : {}),
+      ...(parsed.operation === 'chat' && parsed.echo ? { echo: parsed.echo } : {}),
     };
     if ('error' in s) return sendError(res, dialect, { ...s.error, requestId: REQUEST_ID });
     if ('answer' in s) return sendJson(res, 200, dialect.renderChat!(s.answer, ctx));

@@ -71,6 +71,8 @@ describe('openai SDK', () => {
     assert.equal(c.usage?.prompt_tokens, 120);
     assert.equal(c.usage?.prompt_tokens_details?.cached_tokens, 100);
     assert.equal(c.usage?.completion_tokens_details?.reasoning_tokens, 12);
+    assert.deepEqual([c.usage?.prompt_tokens_details?.audio_tokens, c.usage?.completion_tokens_details?.audio_tokens, c.usage?.completion_tokens_details?.rejected_prediction_tokens], [0, 0, 0]);
+    assert.equal(c.service_tier, null);
     assert.equal(c._request_id, REQUEST_ID);
     assert.deepEqual(srv.calls.at(-1)!.parsed, {
       operation: 'chat',
@@ -234,11 +236,20 @@ describe('openai SDK', () => {
     );
     assert.equal(r._request_id, REQUEST_ID);
     assert.equal(srv.calls.at(-1)!.path, '/v1/responses');
+    // The request echoed as it was passed on; what it left out as the gateway applied it.
+    assert.equal(r.instructions, 'Be brief.');
+    assert.deepEqual(r.tools, [{ type: 'function', name: 'weather', description: null, parameters: { type: 'object' }, strict: false }]);
+    assert.deepEqual([r.temperature, r.top_p, r.max_output_tokens, r.tool_choice, r.text?.format, r.metadata], [null, null, null, 'auto', { type: 'text' }, {}]);
+    assert.deepEqual([r.parallel_tool_calls, r.previous_response_id, r.truncation, r.background], [true, null, 'disabled', false]);
+    assert.ok(typeof r.completed_at === 'number' && r.completed_at >= r.created_at);
+    assert.equal(r.usage?.input_tokens_details.cache_write_tokens, 0);
 
     srv.script({ answer: { ...textAnswer, finishReason: 'length' } });
     const cut = await client.responses.create({ model: 'fast', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Tell a story' }] }], max_output_tokens: 16 });
     assert.equal(cut.status, 'incomplete');
     assert.equal(cut.incomplete_details?.reason, 'max_output_tokens');
+    assert.equal(cut.max_output_tokens, 16);
+    assert.equal(cut.completed_at, null);
     assert.equal(cut.usage?.input_tokens_details.cached_tokens, 100);
     assert.equal(cut.usage?.output_tokens_details.reasoning_tokens, 12);
   });
@@ -271,7 +282,7 @@ describe('openai SDK', () => {
 
   test('responses stream helper (responses.stream): deltas with snapshots and the final response', async () => {
     srv.script({ stream: streamed });
-    const runner = client.responses.stream({ model: 'fast', input: 'Hi' });
+    const runner = client.responses.stream({ model: 'fast', input: 'Hi', temperature: 0.3, metadata: { ticket: 'T-7' }, text: { format: { type: 'json_object' } }, tool_choice: 'none' });
     const snapshots: string[] = [];
     runner.on('response.output_text.delta', (e) => snapshots.push(e.snapshot));
     const final = await runner.finalResponse();
@@ -280,15 +291,20 @@ describe('openai SDK', () => {
     const call = final.output.find((o) => o.type === 'function_call');
     assert.equal(call?.type === 'function_call' && call.arguments, '{"city":"Paris"}');
     assert.equal(final.usage?.input_tokens, 120);
+    assert.deepEqual([final.temperature, final.metadata, final.text?.format, final.tool_choice], [0.3, { ticket: 'T-7' }, { type: 'json_object' }, 'none'], 'the streamed response echoes the request too');
   });
 
   test('responses mid-stream error: iteration throws an APIError with the Pinpoint code, after response.failed', async () => {
     srv.script(interrupted(textStream.slice(0, 2)));
     const stream = await client.responses.create({ model: 'fast', input: 'Hi', stream: true });
     const types: string[] = [];
+    let failed: OpenAI.Responses.Response | undefined;
     await assert.rejects(
       async () => {
-        for await (const event of stream) types.push(event.type);
+        for await (const event of stream) {
+          types.push(event.type);
+          if (event.type === 'response.failed') failed = event.response;
+        }
       },
       (err: unknown) => {
         assert.ok(err instanceof OpenAI.APIError, String(err));
@@ -298,6 +314,7 @@ describe('openai SDK', () => {
       },
     );
     assert.equal(types.at(-1), 'response.failed');
+    assert.equal(failed?.error?.code, 'server_error', 'the API\'s own code on the response; the Pinpoint code is the APIError\'s');
   });
 
   test('responses stream helper: a mid-stream error rejects finalResponse', async () => {

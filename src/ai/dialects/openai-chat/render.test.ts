@@ -7,7 +7,15 @@ import { openAiChat } from './index.ts';
 
 const ctx: RenderContext = { model: 'fast', requestId: 'req_1', created: 1_700_000_000 };
 const usage = { inputTokens: 10, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 2 };
-const wireUsage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 2 } };
+/** OpenAI's usage with every detail it sends (no audio, no predicted outputs through the gateway: 0). */
+const chatUsage = (prompt: number, completion: number, cached = 0, reasoning = 0) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+  prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+});
+const wireUsage = chatUsage(10, 5, 4, 2);
 
 const answers: { name: string; resp: ChatResponse; message: unknown; finish: string; usage?: unknown }[] = [
   {
@@ -22,7 +30,7 @@ const answers: { name: string; resp: ChatResponse; message: unknown; finish: str
     resp: { id: 'chatcmpl-2', model: 'm', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }], finishReason: 'tool_calls', usage: { inputTokens: 3, outputTokens: 1 } },
     message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }], annotations: [] },
     finish: 'tool_calls',
-    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    usage: chatUsage(3, 1),
   },
   {
     name: 'cut by the token limit, no usage known',
@@ -42,6 +50,7 @@ for (const a of answers) {
       model: 'fast',
       choices: [{ index: 0, message: a.message, logprobs: null, finish_reason: a.finish }],
       ...(a.usage ? { usage: a.usage } : {}),
+      service_tier: null,
     });
   });
 }
@@ -54,6 +63,7 @@ const chunk = (delta: unknown, finish: string | null = null, extra: Record<strin
   object: 'chat.completion.chunk',
   created: ctx.created,
   model: 'fast',
+  service_tier: null,
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
   ...extra,
 });
@@ -70,7 +80,7 @@ const streamed: StreamEvent[] = [
 
 test('chat stream: role first, content and tool_call deltas, finish, then [DONE]; no usage chunk unless asked', () => {
   assert.deepEqual(payloads(run(streamed)), [
-    chunk({ role: 'assistant', content: '' }),
+    chunk({ role: 'assistant', content: '', refusal: null }),
     chunk({ content: 'Hi' }),
     chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '' } }] }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
@@ -84,13 +94,13 @@ test('chat stream with include_usage: usage null on each chunk, then a usage chu
   const out = payloads(run(streamed, { ...ctx, includeUsage: true }));
   assert.equal(out.length, 8);
   for (const c of out.slice(0, 6)) assert.equal((c as { usage: unknown }).usage, null);
-  assert.deepEqual(out[6], { id: 'chatcmpl-9', object: 'chat.completion.chunk', created: ctx.created, model: 'fast', choices: [], usage: wireUsage });
+  assert.deepEqual(out[6], { id: 'chatcmpl-9', object: 'chat.completion.chunk', created: ctx.created, model: 'fast', service_tier: null, choices: [], usage: wireUsage });
   assert.equal(out[7], '[DONE]');
 });
 
 test('chat stream: a stream that starts without a start event still opens with the role delta, under the request id', () => {
   assert.deepEqual(payloads(run([{ type: 'text', text: 'x' }, { type: 'finish', reason: 'stop' }])), [
-    { ...chunk({ role: 'assistant', content: '' }), id: 'req_1' },
+    { ...chunk({ role: 'assistant', content: '', refusal: null }), id: 'req_1' },
     { ...chunk({ content: 'x' }), id: 'req_1' },
     { ...chunk({}, 'stop'), id: 'req_1' },
     '[DONE]',
@@ -104,7 +114,7 @@ test('chat stream mid-stream error: a data event with an error member (the usage
   const text = enc.event({ type: 'start', id: 'chatcmpl-9', model: 'm' }) + enc.event({ type: 'text', text: 'Hel' }) + enc.error(failure, { inputTokens: 10, outputTokens: 1 });
   const out = payloads(text);
   assert.equal(out.length, 4);
-  assert.deepEqual((out[2] as { usage: unknown }).usage, { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+  assert.deepEqual((out[2] as { usage: unknown }).usage, chatUsage(10, 1));
   assert.deepEqual(out[3], {
     error: { message: 'The provider stream failed.', type: 'api_error', code: 'ai.stream_interrupted', param: null, pinpoint: { provider_status: 500, request_id: 'req_1' } },
   });

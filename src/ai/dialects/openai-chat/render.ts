@@ -25,6 +25,8 @@ export function renderChatCompletion(resp: ChatResponse, ctx: RenderContext): un
       },
     ],
     ...(resp.usage ? { usage: chatUsage(resp.usage) } : {}),
+    // The tier the provider served at is not carried through; null, as the type allows. (system_fingerprint is left out: the type has no null for it.)
+    service_tier: null,
   };
 }
 
@@ -33,12 +35,13 @@ export function chatFinishReason(r: FinishReason): string {
   return r === 'error' ? 'stop' : r;
 }
 
+/** The usage object, with every detail OpenAI sends: the gateway has no audio and no predicted outputs, so those are 0. */
 export function chatUsage(u: Usage): Record<string, unknown> {
   return {
     prompt_tokens: u.inputTokens,
     completion_tokens: u.outputTokens,
     total_tokens: u.inputTokens + u.outputTokens,
-    prompt_tokens_details: { cached_tokens: u.cachedInputTokens ?? 0 },
-    completion_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
+    prompt_tokens_details: { cached_tokens: u.cachedInputTokens ?? 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }

@@ -57,7 +57,7 @@ export class ChatChunkEncoder implements StreamEncoder {
   private begin(): string {
     if (this.started) return '';
     this.started = true;
-    return this.chunk({ role: 'assistant', content: '' });
+    return this.chunk({ role: 'assistant', content: '', refusal: null });
   }
 
   private chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
@@ -70,6 +70,6 @@ export class ChatChunkEncoder implements StreamEncoder {
 
   private base(choices: unknown[], usage: unknown): Record<string, unknown> {
     // With include_usage, OpenAI sends `usage: null` on every chunk but the last.
-    return { id: this.id, object: 'chat.completion.chunk', created: this.ctx.created, model: this.ctx.model, choices, ...(this.ctx.includeUsage ? { usage } : {}) };
+    return { id: this.id, object: 'chat.completion.chunk', created: this.ctx.created, model: this.ctx.model, service_tier: null, choices, ...(this.ctx.includeUsage ? { usage } : {}) };
   }
 }

@@ -99,7 +99,67 @@ const accepted: { name: string; body: Record<string, unknown>; want: Record<stri
 ];
 
 for (const c of accepted) {
-  test(`responses parse: ${c.name}`, () => assert.deepEqual(parseResponses(c.body), { operation: 'chat', request: c.want }));
+  test(`responses parse: ${c.name}`, () => {
+    const parsed = parseResponses(c.body);
+    assert.equal(parsed.operation, 'chat');
+    assert.deepEqual(parsed.operation === 'chat' && parsed.request, c.want);
+  });
+}
+
+/** What the response echoes of a request that set nothing. */
+const unset = {
+  instructions: null,
+  max_output_tokens: null,
+  temperature: null,
+  top_p: null,
+  tools: [],
+  tool_choice: 'auto',
+  text: { format: { type: 'text' }, verbosity: null },
+  metadata: {},
+  safety_identifier: null,
+};
+
+const echoes: { name: string; body: Record<string, unknown>; want: Record<string, unknown> }[] = [
+  { name: 'a request that sets nothing: the defaults, sampling null (the provider\'s own applies)', body: { model: 'fast', input: 'Hi' }, want: unset },
+  {
+    name: 'instructions, limits, sampling, metadata, user and safety identifier as sent',
+    body: { model: 'fast', input: 'Hi', instructions: 'Be brief.', max_output_tokens: 64, temperature: 0.5, top_p: 0.8, metadata: { ticket: 'T-1' }, user: 'u-1', safety_identifier: 'hash-1' },
+    want: { ...unset, instructions: 'Be brief.', max_output_tokens: 64, temperature: 0.5, top_p: 0.8, metadata: { ticket: 'T-1' }, safety_identifier: 'hash-1', user: 'u-1' },
+  },
+  {
+    name: 'function tools as passed on (no parameters: an empty object schema; strict is not passed on: false); a forced function',
+    body: {
+      model: 'fast',
+      input: 'Hi',
+      tools: [
+        { type: 'function', name: 'weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true },
+        { type: 'function', name: 'now' },
+      ],
+      tool_choice: { type: 'function', name: 'weather' },
+    },
+    want: {
+      ...unset,
+      tools: [
+        { type: 'function', name: 'weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false },
+        { type: 'function', name: 'now', description: null, parameters: { type: 'object', properties: {} }, strict: false },
+      ],
+      tool_choice: { type: 'function', name: 'weather' },
+    },
+  },
+  {
+    name: 'text.format json_schema (strict not passed on) and tool_choice required',
+    body: { model: 'fast', input: 'Hi', text: { format: { type: 'json_schema', name: 'answer', description: 'The answer', schema: { type: 'object' }, strict: true } }, tool_choice: 'required' },
+    want: { ...unset, text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: false }, verbosity: null }, tool_choice: 'required' },
+  },
+  { name: 'text.format json_object', body: { model: 'fast', input: 'Hi', text: { format: { type: 'json_object' } } }, want: { ...unset, text: { format: { type: 'json_object' }, verbosity: null } } },
+  { name: 'nulls are as if unset', body: { model: 'fast', input: 'Hi', instructions: null, temperature: null, tools: null, tool_choice: null, text: null, metadata: null, user: null }, want: unset },
+];
+
+for (const c of echoes) {
+  test(`responses parse echo: ${c.name}`, () => {
+    const parsed = parseResponses(c.body);
+    assert.deepEqual(parsed.operation === 'chat' && parsed.echo, c.want);
+  });
 }
 
 const refused: Refusal[] = [
@@ -118,6 +178,7 @@ const refused: Refusal[] = [
   { name: 'a function_call without call_id', body: { model: 'fast', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, path: 'input[0].call_id', message: /is required/ },
   { name: 'an image in a function_call_output', body: { model: 'fast', input: [{ type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'https://x/y.png' }] }] }, path: 'input[0].output[0]', message: /only text/ },
   { name: 'a built-in tool', body: { model: 'fast', input: 'Hi', tools: [{ type: 'web_search' }] }, path: 'tools[0].type', message: /unsupported type "web_search"; supported here: function/ },
+  { name: 'metadata values that are not strings', body: { model: 'fast', input: 'Hi', metadata: { n: 1 } }, path: 'metadata.n', message: /expected a string, got 1/ },
   { name: 'max_output_tokens 0', body: { model: 'fast', input: 'Hi', max_output_tokens: 0 }, path: 'max_output_tokens', message: /at least 1/ },
 ];
 

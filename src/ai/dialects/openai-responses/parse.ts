@@ -5,6 +5,7 @@ import { imageFromUrl } from '../shared/image.ts';
 import { FunctionFields, JsonSchemaFields, jsonSchemaFormat, toolChoice, ToolChoiceMode, toolDefinition } from '../shared/openai-tools.ts';
 import { compact, parseWire, refuseUnsupported, toolResultText, type Unsupported } from '../shared/wire.ts';
 import { AiRequestError, type ParsedCall } from '../types.ts';
+import { responseEcho } from './echo.ts';
 
 const InputText = z.object({ type: z.literal('input_text'), text: z.string() });
 const OutputText = z.object({ type: z.literal('output_text'), text: z.string() });
@@ -51,6 +52,8 @@ const Body = z.object({
   stream: z.boolean().nullish(),
   user: z.string().nullish(),
   safety_identifier: z.string().nullish(),
+  // Not passed on: the response echoes it, as the API does.
+  metadata: z.record(z.string(), z.string()).nullish(),
 });
 
 const stateless = 'the gateway keeps no conversation state: send the whole conversation in input';
@@ -81,7 +84,7 @@ export function parseResponses(json: unknown): ParsedCall {
     stream: b.stream ?? false,
     user: b.user ?? b.safety_identifier ?? undefined,
   });
-  return { operation: 'chat', request };
+  return { operation: 'chat', request, echo: responseEcho(b) };
 }
 
 function addItem(messages: Message[], item: Item, at: string): void {

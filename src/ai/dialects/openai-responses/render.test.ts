@@ -3,11 +3,13 @@ import { test } from 'node:test';
 import { encode, sseEvents } from '../../../../test/ai/dialects/helpers.ts';
 import type { ChatResponse, StreamEvent } from '../../types.ts';
 import type { AiError, RenderContext } from '../types.ts';
+import { DEFAULT_ECHO } from './echo.ts';
 import { openAiResponses } from './index.ts';
+import { parseResponses } from './parse.ts';
 
 const ctx: RenderContext = { model: 'fast', requestId: 'req_abc', created: 1_700_000_000 };
 const usage = { inputTokens: 10, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 2 };
-const wireUsage = { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 15 };
+const wireUsage = { input_tokens: 10, input_tokens_details: { cached_tokens: 4, cache_write_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 15 };
 const text = (t: string) => ({ type: 'output_text', text: t, annotations: [], logprobs: [] });
 
 const answers: { name: string; resp: ChatResponse; status: string; incomplete: unknown; output: unknown[]; usage: unknown }[] = [
@@ -70,6 +72,94 @@ for (const a of answers) {
     assert.deepEqual(out.incomplete_details, a.incomplete);
     assert.deepEqual(out.output, a.output);
     assert.deepEqual(out.usage, a.usage);
+  });
+}
+
+/** The members a response has whatever the request: a gateway that stores nothing and runs no tools of its own. */
+const fixed = {
+  object: 'response',
+  background: false,
+  parallel_tool_calls: true,
+  previous_response_id: null,
+  prompt_cache_key: null,
+  prompt_cache_retention: null,
+  reasoning: { effort: null, summary: null },
+  service_tier: null,
+  store: false,
+  top_logprobs: 0,
+  truncation: 'disabled',
+};
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+const text200 = { id: 'x', model: 'm', parts: [{ type: 'text', text: 'Hi' }], finishReason: 'stop' } satisfies ChatResponse;
+
+const echoCases: { name: string; ctx: RenderContext; want: Record<string, unknown> }[] = [
+  { name: 'without the request: the defaults of one that set nothing', ctx, want: { ...DEFAULT_ECHO } },
+  {
+    name: 'with the request\'s echo: instructions, sampling, limits, tools, tool_choice, text.format, metadata, user as it was passed on',
+    ctx: {
+      ...ctx,
+      echo: (
+        parseResponses({
+          model: 'fast',
+          input: 'Hi',
+          instructions: 'Be brief.',
+          temperature: 0.2,
+          top_p: 0.9,
+          max_output_tokens: 32,
+          tools: [{ type: 'function', name: 'weather', parameters: { type: 'object' } }],
+          tool_choice: 'required',
+          text: { format: { type: 'json_object' } },
+          metadata: { ticket: 'T-1' },
+          user: 'u-1',
+        }) as { echo: Record<string, unknown> }
+      ).echo,
+    },
+    want: {
+      instructions: 'Be brief.',
+      max_output_tokens: 32,
+      temperature: 0.2,
+      top_p: 0.9,
+      tools: [{ type: 'function', name: 'weather', description: null, parameters: { type: 'object' }, strict: false }],
+      tool_choice: 'required',
+      text: { format: { type: 'json_object' }, verbosity: null },
+      metadata: { ticket: 'T-1' },
+      safety_identifier: null,
+      user: 'u-1',
+    },
+  },
+];
+
+for (const c of echoCases) {
+  test(`responses render echo: ${c.name}`, () => {
+    const out = openAiResponses.renderChat!(text200, c.ctx) as Record<string, unknown>;
+    assert.deepEqual(pick(out, Object.keys(c.want)), c.want);
+    assert.deepEqual(pick(out, Object.keys(fixed)), fixed);
+    assert.ok(!('user' in out) || 'user' in c.want, 'user only when the request named one (the type has no null for it)');
+    // The stream's response objects (created, completed) echo the same.
+    const data = sseEvents(encode(openAiResponses.chatStream!(c.ctx), [{ type: 'text', text: 'Hi' }, { type: 'finish', reason: 'stop' }])).map((e) => e.data as { response?: Record<string, unknown> });
+    for (const r of [data[0]!.response!, data.at(-1)!.response!]) assert.deepEqual(pick(r, [...Object.keys(c.want), ...Object.keys(fixed)]), { ...c.want, ...fixed });
+  });
+}
+
+test('responses render: completed_at on a completed response only (not on an incomplete one)', () => {
+  const done = openAiResponses.renderChat!(text200, ctx) as Record<string, unknown>;
+  assert.ok(typeof done.completed_at === 'number' && done.completed_at >= ctx.created);
+  const cut = openAiResponses.renderChat!({ ...text200, finishReason: 'length' }, ctx) as Record<string, unknown>;
+  assert.equal(cut.completed_at, null);
+  const created = sseEvents(encode(openAiResponses.chatStream!(ctx), []))[0]!.data as { response: Record<string, unknown> };
+  assert.equal(created.response.completed_at, null, 'in progress');
+});
+
+const failures: { status: number; code: string }[] = [
+  { status: 429, code: 'rate_limit_exceeded' },
+  { status: 502, code: 'server_error' },
+  { status: 504, code: 'server_error' },
+];
+for (const f of failures) {
+  test(`responses stream: a ${f.status} mid-stream is response.failed with error.code ${f.code}`, () => {
+    const out = openAiResponses.chatStream!(ctx).error({ status: f.status, code: 'ai.stream_interrupted', message: 'cut', requestId: 'req_abc' });
+    const failed = sseEvents(out).find((e) => e.event === 'response.failed')!.data as { response: { error: unknown } };
+    assert.deepEqual(failed.response.error, { code: f.code, message: 'cut' });
   });
 }
 
@@ -136,7 +226,7 @@ test('responses stream mid-stream error: response.failed with the usage so far, 
   data.forEach((d, i) => assert.equal(d.sequence_number, i));
   const failed = data.at(-2)!.response as Record<string, unknown>;
   assert.equal(failed.status, 'failed');
-  assert.deepEqual(failed.error, { code: 'ai.provider_rate_limited', message: 'The provider is rate limiting.' });
+  assert.deepEqual(failed.error, { code: 'rate_limit_exceeded', message: 'The provider is rate limiting.' }, 'the API\'s own code; the Pinpoint code is in the error event');
   assert.deepEqual((failed.usage as Record<string, unknown>).output_tokens, 1);
   const { sequence_number: _, ...error } = data.at(-1)!;
   assert.deepEqual(error, {

@@ -4,6 +4,7 @@
  */
 import type { FinishReason, Usage } from '../../types.ts';
 import type { RenderContext } from '../types.ts';
+import { DEFAULT_ECHO } from './echo.ts';
 
 /** One output item as the gateway builds it. */
 export type OutputItem = { kind: 'message'; id: string; text: string } | { kind: 'function_call'; id: string; callId: string; name: string; args: string };
@@ -46,38 +47,54 @@ export interface ResponseState {
   error?: { code: string; message: string };
 }
 
+/**
+ * The response object. The request's members come from ctx.echo (see echo.ts); the rest are
+ * what a gateway that stores nothing and runs no tools of its own can say: never background,
+ * never stored, no previous response, truncation disabled (a prompt over the context window is
+ * refused), no log probabilities, and null for what it cannot know (the service tier).
+ */
 export function responseObject(ctx: RenderContext, s: ResponseState): Record<string, unknown> {
   const itemStatus: ItemStatus = s.status === 'completed' ? 'completed' : s.status === 'in_progress' ? 'in_progress' : 'incomplete';
+  const echo = ctx.echo ?? DEFAULT_ECHO;
   return {
     id: responseIds(ctx).response,
     object: 'response',
     created_at: ctx.created,
     status: s.status,
     background: false,
+    completed_at: s.status === 'completed' ? Math.max(ctx.created, Math.floor(Date.now() / 1000)) : null,
     error: s.error ?? (s.status === 'failed' ? { code: 'server_error', message: 'The model\'s answer ended in an error.' } : null),
     incomplete_details: s.incomplete ? { reason: s.incomplete } : null,
-    instructions: null,
-    max_output_tokens: null,
     model: ctx.model,
     output: s.output.map((i) => renderItem(i, itemStatus)),
+    // instructions, max_output_tokens, temperature, top_p, tools, tool_choice, text, metadata, safety_identifier, user
+    ...echo,
     parallel_tool_calls: true,
     previous_response_id: null,
+    prompt_cache_key: null,
+    prompt_cache_retention: null,
+    reasoning: { effort: null, summary: null },
+    service_tier: null,
     store: false,
-    temperature: null,
-    text: { format: { type: 'text' } },
-    tool_choice: 'auto',
-    tools: [],
-    top_p: null,
+    top_logprobs: 0,
     truncation: 'disabled',
     usage: s.usage ? responsesUsage(s.usage) : null,
-    metadata: {},
   };
+}
+
+/**
+ * A failure's `error` member: the API's own codes (a client switches on them), rate_limit_exceeded
+ * for a 429 and server_error for the rest. The Pinpoint code goes in the `error` event that follows.
+ */
+export function responseError(status: number, message: string): { code: string; message: string } {
+  return { code: status === 429 ? 'rate_limit_exceeded' : 'server_error', message };
 }
 
 export function responsesUsage(u: Usage): Record<string, unknown> {
   return {
     input_tokens: u.inputTokens,
-    input_tokens_details: { cached_tokens: u.cachedInputTokens ?? 0 },
+    // The canonical usage has no cache writes; the type wants a number, and 0 is what the API sends without any.
+    input_tokens_details: { cached_tokens: u.cachedInputTokens ?? 0, cache_write_tokens: 0 },
     output_tokens: u.outputTokens,
     output_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
     total_tokens: u.inputTokens + u.outputTokens,

@@ -10,7 +10,7 @@ import type { FinishReason, StreamEvent, Usage } from '../../types.ts';
 import { openAiErrorObject } from '../shared/openai-error.ts';
 import { sse } from '../shared/sse.ts';
 import type { AiError, RenderContext, StreamEncoder } from '../types.ts';
-import { finishStatus, outputText, renderItem, responseIds, responseObject, type OutputItem, type ResponseState } from './response.ts';
+import { finishStatus, outputText, renderItem, responseError, responseIds, responseObject, type OutputItem, type ResponseState } from './response.ts';
 
 export class ResponsesEventEncoder implements StreamEncoder {
   private seq = 0;
@@ -55,15 +55,16 @@ export class ResponsesEventEncoder implements StreamEncoder {
   }
 
   /**
-   * A failure mid-stream: response.failed (with the usage so far), then the `error` event. Its
-   * nested `error` member is what makes the openai SDK throw an APIError while iterating; the
-   * top-level code/message/param are the documented shape of the event.
+   * A failure mid-stream: response.failed (with the usage so far and the API's error code),
+   * then the `error` event with the Pinpoint code. Its nested `error` member is what makes the
+   * openai SDK throw an APIError while iterating; the top-level code/message/param are the
+   * documented shape of the event.
    */
   error(e: AiError, usage?: Usage): string {
     const u = usage ?? this.usage;
     const error = openAiErrorObject(e);
     let out = this.begin();
-    out += this.send('response.failed', { response: this.response({ status: 'failed', error: { code: e.code, message: e.message }, ...(u ? { usage: u } : {}) }) });
+    out += this.send('response.failed', { response: this.response({ status: 'failed', error: responseError(e.status, e.message), ...(u ? { usage: u } : {}) }) });
     return out + this.send('error', { code: error.code, message: error.message, param: error.param, error });
   }
 
