@@ -180,11 +180,13 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, canc
 /** A whole (non-streamed) answer: rendered in the dialect, or as the template's REST answer. */
 function answerWhole(s: ServeInput, answer: ChatResponse | EmbeddingsResponse, record: AiCallRecord): HopResult {
   const { ai, res } = s;
-  const ctx = { model: ai.alias, requestId: s.requestId, created: Math.floor(Date.now() / 1000) };
+  const call = ai.call;
+  const ctx = { model: ai.alias, requestId: s.requestId, created: Math.floor(Date.now() / 1000), echo: call.operation === 'chat' ? call.echo : undefined };
   record.ttftMs = performance.now() - s.t0;
+  // Without the provider's usage the client gets the gateway's estimate, as a stream's usage event does.
   if ('vectors' in answer) {
     const usage = answer.usage ?? estimated(ai, 0);
-    writeAiJson(res, 200, ai.dialect!.renderEmbeddings!(answer, ctx, ai.call.operation === 'embeddings' ? ai.call.encoding : undefined), familyHeaders(s));
+    writeAiJson(res, 200, ai.dialect!.renderEmbeddings!(answer.usage ? answer : { ...answer, usage }, ctx, ai.call.operation === 'embeddings' ? ai.call.encoding : undefined), familyHeaders(s));
     return { kind: 'done', usage, stopped: 'answered' };
   }
   record.finishReason = answer.finishReason;
@@ -200,7 +202,7 @@ function answerWhole(s: ServeInput, answer: ChatResponse | EmbeddingsResponse, r
     writeAiJson(res, 200, template.answer({ ...answer, usage }, s.requestId));
     return { kind: 'done', usage, stopped: 'answered' };
   }
-  writeAiJson(res, 200, ai.dialect.renderChat!(answer, ctx), familyHeaders(s));
+  writeAiJson(res, 200, ai.dialect.renderChat!(answer.usage ? answer : { ...answer, usage }, ctx), familyHeaders(s));
   return { kind: 'done', usage, stopped: 'answered' };
 }
 
@@ -215,7 +217,7 @@ async function relay(
   const { ai, res } = s;
   const p = target.provider;
   const call = ai.call as Extract<AiCallState['call'], { operation: 'chat' }>;
-  const encoder = ai.dialect!.chatStream!({ model: ai.alias, requestId: s.requestId, created: Math.floor(Date.now() / 1000), includeUsage: call.includeUsage });
+  const encoder = ai.dialect!.chatStream!({ model: ai.alias, requestId: s.requestId, created: Math.floor(Date.now() / 1000), includeUsage: call.includeUsage, echo: call.echo });
   const r: Relayed = await relayStream({ res, body, decoder: p.adapter.chat.stream(), encoder, headers: familyHeaders(s), now: () => performance.now() });
   const entry = record.hops[record.hops.length - 1];
   entry.ms = performance.now() - started;

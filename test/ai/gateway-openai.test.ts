@@ -63,12 +63,13 @@ describe('answers', () => {
     assert.deepEqual([rows[0].ai?.usage?.inputTokens, rows[0].ai?.usage?.outputTokens], [9, 5]);
   });
 
-  test('a provider that sends no usage: the gateway counts and marks the figures estimated', async () => {
+  test('a provider that sends no usage: the gateway counts and marks the figures estimated, and the client gets them', async () => {
     w.openai.enqueue({ text: 'No usage here.', omitUsage: true });
-    const { response } = await client.chat.completions.create(ask('count yourself')).withResponse();
+    const { data, response } = await client.chat.completions.create(ask('count yourself')).withResponse();
     const call = await w.logged(response);
     assert.equal(call.ai?.usage?.estimated, true);
     assert.ok(call.ai!.usage!.outputTokens > 0);
+    assert.deepEqual([data.usage?.prompt_tokens, data.usage?.completion_tokens], [call.ai!.usage!.inputTokens, call.ai!.usage!.outputTokens]);
   });
 
   test('embeddings through an embeddings alias', async () => {
@@ -92,9 +93,8 @@ describe('the Responses API', () => {
     assert.equal(final.status, 'completed');
   });
 
-  // Rendering echoes the request (ParsedCall.echo) once serving hands it over as RenderContext.echo;
-  // until then the response shows the defaults of a request that set nothing.
-  test('the response echoes the request: instructions, sampling, limits, tools, text.format, metadata', { todo: 'serving does not pass ParsedCall.echo to the dialect yet' }, async () => {
+  // Serving hands the parsed call's echo (ParsedCall.echo) to rendering (RenderContext.echo), whole and streamed.
+  test('the response echoes the request: instructions, sampling, limits, tools, text.format, metadata', async () => {
     w.openai.enqueue({ text: '{}' }, { text: '{}' });
     const params = {
       model: 'gpt',
