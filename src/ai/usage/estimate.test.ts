@@ -67,3 +67,19 @@ test('a 10k-token prompt is counted in well under the time of a model call', () 
   console.log(`# 10k-token prompt counted in ${median.toFixed(1)} ms (median of 5)`);
   assert.ok(median < 200, `median ${median.toFixed(1)} ms`);
 });
+
+test('prompt texts are counted once and then found, with the same count; the cache stays within its bound', async () => {
+  const { countPromptText, promptCacheChars, PROMPT_CACHE_CHARS } = await import('./estimate.ts');
+  const prompt = 'A system prompt that every call of this app sends again. '.repeat(40);
+  assert.equal(countPromptText(prompt), countTextTokens(prompt));
+  assert.equal(countPromptText(prompt), countTextTokens(prompt));
+  // Fill past the bound with distinct texts: the oldest go, counts stay right.
+  const piece = 'x'.repeat(PROMPT_CACHE_CHARS / 20);
+  for (let i = 0; i < 30; i++) assert.equal(countPromptText(`${i} ${piece}`), countTextTokens(`${i} ${piece}`));
+  assert.ok(promptCacheChars() <= PROMPT_CACHE_CHARS && promptCacheChars() > PROMPT_CACHE_CHARS / 2, `holds ${promptCacheChars()} characters`);
+  // A text over 1/16 of the bound is counted but never kept.
+  const huge = 'y '.repeat(PROMPT_CACHE_CHARS / 16);
+  const before = promptCacheChars();
+  assert.equal(countPromptText(huge), countTextTokens(huge));
+  assert.equal(promptCacheChars(), before);
+});

@@ -10,7 +10,12 @@
  *
  * The encoding is loaded on first use (about half a second, once per process: its ranks are
  * large), through require so a request never waits on an import; the ai layer loads it at
- * config load. Nothing is cached per request.
+ * config load.
+ *
+ * Prompt texts are counted once: chat clients resend the system prompt and the whole
+ * conversation with every turn, and counting (splitting and merging byte pairs) costs far more
+ * than finding the text in a map. The cache is bounded by the characters it holds, oldest
+ * used first out; model output (countTextTokens) is not cached, it rarely repeats.
  */
 import { createRequire } from 'node:module';
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
@@ -45,21 +50,53 @@ export function countTextTokens(text: string): number {
   return text.length === 0 ? 0 : loadTokenizer().countTokens(text, AS_TEXT);
 }
 
+/** Characters of prompt text the count cache may hold (about 4 MB of strings). */
+export const PROMPT_CACHE_CHARS = 2_000_000;
+const promptCounts = new Map<string, number>();
+let promptChars = 0;
+
+/** Characters the prompt count cache holds now. */
+export function promptCacheChars(): number {
+  return promptChars;
+}
+
+/** Tokens of a piece of prompt text, from the cache when it was counted before. */
+export function countPromptText(text: string): number {
+  const known = promptCounts.get(text);
+  if (known !== undefined) {
+    // Most recently used last: eviction takes from the front.
+    promptCounts.delete(text);
+    promptCounts.set(text, known);
+    return known;
+  }
+  const n = countTextTokens(text);
+  if (text.length <= PROMPT_CACHE_CHARS / 16) {
+    promptCounts.set(text, n);
+    promptChars += text.length;
+    for (const [old] of promptCounts) {
+      if (promptChars <= PROMPT_CACHE_CHARS) break;
+      promptCounts.delete(old);
+      promptChars -= old.length;
+    }
+  }
+  return n;
+}
+
 /** Prompt tokens of a chat call: messages, tool definitions and the response format's schema. */
 export function countChatTokens(req: ChatRequest): number {
   let n = REPLY_PRIMING;
   for (const m of req.messages) n += countMessage(m);
   if (req.tools) {
-    for (const t of req.tools) n += PER_TOOL + countTextTokens(t.name) + countTextTokens(t.description ?? '') + countTextTokens(JSON.stringify(t.parameters));
+    for (const t of req.tools) n += PER_TOOL + countPromptText(t.name) + countPromptText(t.description ?? '') + countPromptText(JSON.stringify(t.parameters));
   }
-  if (req.responseFormat?.type === 'json' && req.responseFormat.schema) n += countTextTokens(JSON.stringify(req.responseFormat.schema));
+  if (req.responseFormat?.type === 'json' && req.responseFormat.schema) n += countPromptText(JSON.stringify(req.responseFormat.schema));
   return n;
 }
 
 /** Input tokens of an embeddings call. */
 export function countEmbeddingsTokens(req: EmbeddingsRequest): number {
   let n = 0;
-  for (const text of req.input) n += countTextTokens(text);
+  for (const text of req.input) n += countPromptText(text);
   return n;
 }
 
@@ -72,12 +109,12 @@ function countMessage(m: Message): number {
 function countPart(p: Part): number {
   switch (p.type) {
     case 'text':
-      return countTextTokens(p.text);
+      return countPromptText(p.text);
     case 'image':
       return IMAGE_TOKENS;
     case 'tool_call':
-      return PER_TOOL + countTextTokens(p.name) + countTextTokens(p.arguments);
+      return PER_TOOL + countPromptText(p.name) + countPromptText(p.arguments);
     case 'tool_result':
-      return countTextTokens(p.content);
+      return countPromptText(p.content);
   }
 }
