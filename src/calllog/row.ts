@@ -42,9 +42,10 @@ export const CALL_COLUMNS = [
 
 /**
  * The row of a record that is already redacted (or holds nothing to redact). `record.query`,
- * `record.error` and `record.requestHeaders` are stored as given: the caller answers for them.
+ * `record.error` and `record.requestHeaders` are stored as given: the caller answers for them
+ * (redactedRow passes redacted query and headers in their place).
  */
-export function callRow(r: CallRecord): CallRow {
+export function callRow(r: CallRecord, query = r.query, requestHeaders = r.requestHeaders): CallRow {
   return [
     Math.round(r.at),
     r.requestId,
@@ -54,7 +55,7 @@ export function callRow(r: CallRecord): CallRow {
     r.route ?? null,
     r.method,
     r.path,
-    r.query ?? '',
+    query ?? '',
     r.host ?? '',
     r.clientIp ?? '',
     r.status,
@@ -68,7 +69,7 @@ export function callRow(r: CallRecord): CallRow {
     r.configRevision,
     r.error ?? null,
     JSON.stringify(r.decision),
-    JSON.stringify(r.requestHeaders),
+    JSON.stringify(requestHeaders),
     r.ai ? JSON.stringify(r.ai) : null,
   ];
 }

@@ -22,8 +22,9 @@ export function stripApiKey(req: IncomingMessage, desc: RequestDescription, apiK
   const inBearer = typeof auth === 'string' && BEARER_KEY.test(auth);
   if (headers[header] !== undefined || inBearer) {
     desc.headers = { ...headers };
-    delete headers[header];
-    if (inBearer) delete headers.authorization;
+    // Cleared rather than deleted (a delete turns the object into a slow dictionary); the proxy skips unset headers.
+    headers[header] = undefined;
+    if (inBearer) headers.authorization = undefined;
   }
   return withoutParam(desc.query, apiKeys.queryParam);
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Denial } from '../../../decision/types.ts';
 import { withTried, type KeyIndex, type Presented, type Verifier, type VerifyResult } from '../types.ts';
 import { keyLabel, looksLikeKey, parseKey } from './format.ts';
@@ -20,7 +20,7 @@ export function apiKeyVerifier(index: KeyIndex, realm: string, header: string, i
       const record = index.get(parsed.id);
       const label = keyLabel(parsed.id);
       // Compared in constant time, and hashed even when the id is unknown, so timing does not tell ids apart.
-      const presentedHash = createHash('sha256').update(p.value).digest();
+      const presentedHash = hash('sha256', p.value, 'buffer');
       const matches = record !== undefined && timingSafeEqual(presentedHash, record.hash);
       if (!record || !matches) {
         return withTried(deny('authn.key_unknown', p, 'a key issued by this gateway', label, 'The key is not valid. Use a current key, or ask the API owner for one.', `no key ${label} is stored${record ? ' with this secret' : ''}`), label);
