@@ -27,7 +27,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --pipelining <n>    requests in flight per connection      (BENCH_PIPELINING, default 1)
   --rounds <n>        measure every target n times, interleaved; the table shows each target's median round, and
                       each ratio is the median (and min..max) of per-round ratios (BENCH_ROUNDS, default 1);
-                      on a noisy machine: --rounds 7 --duration 4 with a few targets
+                      on a noisy machine: --rounds 8 --duration 4 with a few targets
   --only <list>       comma-separated subset of: ${TARGETS.join(', ')}  (BENCH_ONLY)
   --json              print the results as JSON instead of a table
   --profile           CPU-profile the gateway process and print its hottest functions

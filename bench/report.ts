@@ -107,7 +107,7 @@ export function formatPaired(p: Paired | undefined, digits: number, unit = ''): 
 export function pairingNote(rounds: number): string {
   return rounds > 1
     ? `(ratios per round: round i of one ÷ round i of the other, measured back to back; median, then min..max over the ${rounds} rounds)`
-    : '(one round: more rounds, e.g. --rounds 7, give per-round ratios and their spread)';
+    : '(one round: more rounds, e.g. --rounds 8, give per-round ratios and their spread)';
 }
 
 /**

@@ -38,7 +38,7 @@ non-streamed chat throughput (ai-chat, ai-proxy, ai-chat-apikey), with autocanno
   --connections <n>    keep-alive connections                      (BENCH_CONNECTIONS, default 50)
   --rounds <n>         measure every case n times, interleaved; the table shows each case's median round, and
                        each ratio is the median (and min..max) of per-round ratios (BENCH_ROUNDS, default 1);
-                       on a noisy machine: --rounds 7 --duration 4
+                       on a noisy machine: --rounds 8 --duration 4
 
   --only <list>        comma-separated subset of: ${AI_CASES.join(', ')}  (BENCH_AI_ONLY)
   --json               print the results as JSON instead of tables

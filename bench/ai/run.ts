@@ -158,7 +158,8 @@ async function measureThroughput(o: AiBenchOptions, fake: Child, gateways: Gatew
     } while (first && calls < WARMUP_MIN_CALLS && Date.now() - started < WARMUP_MAX_S * 1000);
   };
   for (let round = 1; round <= o.rounds; round++) {
-    for (const gw of gateways) {
+    // Odd rounds in order, even rounds reversed (see bench/run.ts): a slot's bias cancels out of the paired ratios.
+    for (const gw of round % 2 === 1 ? gateways : [...gateways].reverse()) {
       const label = `${LABELS[gw.name]}${o.rounds > 1 ? ` (round ${round}/${o.rounds})` : ''}`;
       if (o.warmup > 0) await warmUp(gw, label, round === 1);
       log(`${label}: measuring ${o.duration} s`);
