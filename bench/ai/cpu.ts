@@ -17,11 +17,16 @@ export interface CpuFigures {
   otherCores?: number;
 }
 
-/** Runs `work` and reports the CPU the gateway (pid) and the fake used for the `count(result)` requests it made. */
-export async function withCpu<T>(gatewayPid: number | undefined, fakePid: number | undefined, work: () => Promise<T>, count: (r: T) => number): Promise<{ result: T; cpu?: CpuFigures }> {
-  const before = { gw: cpuMicros(gatewayPid), main: mainThreadMicros(gatewayPid), fake: cpuMicros(fakePid), self: process.cpuUsage(), machine: machineTicks(), at: performance.now() };
+/**
+ * Runs `work` and reports the CPU the gateway (pid) and the fake used for the `count(result)`
+ * requests it made. `alsoOurs`: other bench processes busy meanwhile (the TTFT controls), left
+ * out of `otherCores`.
+ */
+export async function withCpu<T>(gatewayPid: number | undefined, fakePid: number | undefined, work: () => Promise<T>, count: (r: T) => number, alsoOurs: Array<number | undefined> = []): Promise<{ result: T; cpu?: CpuFigures }> {
+  const ours = () => alsoOurs.reduce<number>((sum, pid) => sum + (cpuMicros(pid) ?? 0), 0);
+  const before = { gw: cpuMicros(gatewayPid), main: mainThreadMicros(gatewayPid), fake: cpuMicros(fakePid), ours: ours(), self: process.cpuUsage(), machine: machineTicks(), at: performance.now() };
   const result = await work();
-  const after = { gw: cpuMicros(gatewayPid), main: mainThreadMicros(gatewayPid), fake: cpuMicros(fakePid), self: process.cpuUsage(before.self), machine: machineTicks() };
+  const after = { gw: cpuMicros(gatewayPid), main: mainThreadMicros(gatewayPid), fake: cpuMicros(fakePid), ours: ours(), self: process.cpuUsage(before.self), machine: machineTicks() };
   const wallUs = (performance.now() - before.at) * 1000;
   const n = count(result);
   if (before.gw === undefined || after.gw === undefined || before.fake === undefined || after.fake === undefined || n === 0) return { result };
@@ -31,7 +36,7 @@ export async function withCpu<T>(gatewayPid: number | undefined, fakePid: number
   if (before.main !== undefined && after.main !== undefined) cpu.mainThreadUsPerReq = (after.main - before.main) / n;
   if (before.machine && after.machine) {
     const busy = ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * cpus().length;
-    cpu.otherCores = Math.max(0, busy - gatewayCores - fakeCores - (after.self.user + after.self.system) / wallUs);
+    cpu.otherCores = Math.max(0, busy - gatewayCores - fakeCores - (after.ours - before.ours) / wallUs - (after.self.user + after.self.system) / wallUs);
   }
   return { result, cpu };
 }

@@ -18,6 +18,10 @@ export interface TtftPhase {
   concurrency: number;
   direct: { ttft: Summary; total: Summary };
   gateway: { ttft: Summary; total: Summary };
+  /** The same streams through one more hop that does no AI work (plain proxy route, TCP relay, fastify). */
+  controls?: Array<{ label: string; ttft: Summary; total: Summary }>;
+  /** How many targets' streams the fake answered in the phase (its CPU is shared among them). */
+  fakeShare?: number;
   /** The gateway's call log: its request's arrival to the first content written. */
   gatewayOwn: Summary;
   cpu?: CpuFigures;
@@ -78,7 +82,7 @@ function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
   const rows: string[][] = [];
   for (const p of phases) {
     // The fake's CPU is over both targets' streams (it answers both); the gateway's over its own.
-    const fakeCpu = p.cpu ? (p.cpu.fakeUsPerReq / 2).toFixed(0) : '-';
+    const fakeCpu = p.cpu ? (p.cpu.fakeUsPerReq / (p.fakeShare ?? 2)).toFixed(0) : '-';
     const cpu = p.cpu ? p.cpu.gatewayUsPerReq.toFixed(0) : '-';
     const other = p.cpu?.otherCores !== undefined ? p.cpu.otherCores.toFixed(2) : '-';
     const row = (target: string, s: { ttft: Summary; total: Summary }, c: string) => [p.phase, target, ms(s.ttft.p50), ms(s.ttft.p95), ms(s.ttft.p99), ms(s.ttft.mean), ms(s.total.p50), c, other];
@@ -88,12 +92,21 @@ function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
     rows.push(['', 'added by the gateway', d('p50'), d('p95'), d('p99'), d('mean'), added(p.gateway.total.p50 - p.direct.total.p50), '', '']);
     const own = p.gatewayOwn;
     rows.push(['', `gateway's own (${own.n} logged)`, ms(own.p50), ms(own.p95), ms(own.p99), ms(own.mean), '', '', '']);
+    for (const c of p.controls ?? []) {
+      const a = (k: keyof Summary) => added(c.ttft[k] - p.direct.ttft[k]);
+      rows.push(['', `control, added by ${c.label}`, a('p50'), a('p95'), a('p99'), a('mean'), added(c.total.p50 - p.direct.total.p50), '', '']);
+    }
   }
   lines.push(...grid([head, ...rows], 2));
   lines.push("(gateway's own: its call log's ttftMs, from the request's arrival to the first content written; it includes the fake's", ' wait and the call to it, as the direct figure does, but not the hop from the client to the gateway and back)', '');
+  if (phases.some((p) => p.controls?.length)) {
+    lines.push('(controls: the same streams through one more hop that does no AI work; the AI route minus the plain proxy route is', ' what the AI work adds, the plain route minus the TCP relay what HTTP proxying adds on this machine)', '');
+  }
   for (const p of phases) {
     const a = addedP50(p);
     lines.push(`  added p50, ${p.phase}: ${added(a)} ms (target < ${ADDED_TTFT_P50_MS} ms)  ${a < ADDED_TTFT_P50_MS ? 'target met' : 'TARGET NOT MET'}`);
+    const plain = p.controls?.find((c) => c.label.startsWith('a plain proxy route'));
+    if (plain) lines.push(`    of which the AI work (over the plain proxy route's hop): ${added(p.gateway.ttft.p50 - plain.ttft.p50)} ms`);
   }
   return lines;
 }

@@ -67,7 +67,15 @@ async function main(): Promise<number> {
       log('starting the streaming fake provider');
       const fake = await startNodeServer('fake-openai-stream', FAKE, [String(o.chunks), String(o.firstTokenMs), String(o.chunkMs)]);
       const gw = await startGateway('ai-ttft', 'ai', fake);
-      result.ttft = await measureTtft(o, fake, gw);
+      // Controls: what one more hop costs without the AI route's work (see measureTtft).
+      log('starting the TTFT controls: a plain proxy route, a TCP relay, @fastify/http-proxy');
+      const controls = [
+        { label: 'a plain proxy route of the gateway', child: await startNodeServer('ttft-proxy-route', 'gateway.ts', [writeAiGatewayConfig(dir, 'ttft-proxy-route', 'proxy', fake.url)]) },
+        { label: 'a TCP relay (no HTTP)', child: await startNodeServer('ttft-tcp-relay', 'tcp-relay.ts', [fake.url]) },
+        { label: '@fastify/http-proxy', child: await startNodeServer('ttft-fastify', 'fastify-proxy.ts', [fake.url]) },
+      ];
+      result.ttft = await measureTtft(o, fake, gw, controls);
+      for (const c of controls) await c.child.stop();
       await gw.child.stop();
       await fake.stop();
     }
@@ -107,12 +115,19 @@ async function main(): Promise<number> {
   }
 }
 
-/** Sequential, then concurrent streams, each interleaved between the gateway and the fake directly. */
-async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Promise<TtftPhase[]> {
+/**
+ * Sequential, then concurrent streams, each interleaved between the gateway's AI route, the fake
+ * directly and the controls: the same stream through one more hop that does no AI work (the
+ * gateway's plain proxy route, a TCP relay, fastify's proxy). What the AI route adds over the
+ * plain route is the AI work; what the plain route adds over the relay is HTTP proxying.
+ */
+async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase, controls: Array<{ label: string; child: Child }>): Promise<TtftPhase[]> {
   const expected = answerText(o.chunks);
-  const direct = streamTarget('fake provider, direct', fake.url, o.concurrency, { authorization: `Bearer ${PROVIDER_KEY}` });
+  const providerKey = { authorization: `Bearer ${PROVIDER_KEY}` };
+  const direct = streamTarget('fake provider, direct', fake.url, o.concurrency, providerKey);
   const through = streamTarget(LABELS['ai-ttft'], gw.child.url, o.concurrency);
-  const targets: StreamTarget[] = [direct, through];
+  const controlTargets = controls.map((c) => streamTarget(c.label, c.child.url, o.concurrency, providerKey));
+  const targets: StreamTarget[] = [direct, through, ...controlTargets];
   const view = gatewayView(gw.child, join(dirname(gw.config), CALL_LOG_FILE));
   try {
     for (const t of targets) await timeStream(t, expected); // preflight: throws on a broken stream
@@ -123,9 +138,19 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase): Pro
       const phase = concurrency === 1 ? 'sequential' : `${concurrency} concurrent`;
       log(`time to first token, ${phase}: ${o.calls} streams per target`);
       const mark = view.mark();
-      const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runPhase(targets, { calls: o.calls, concurrency }, expected), () => o.calls);
+      const pids = controls.map((c) => c.child.proc.pid);
+      const { result, cpu } = await withCpu(gw.child.proc.pid, fake.proc.pid, () => runPhase(targets, { calls: o.calls, concurrency }, expected), () => o.calls, pids);
       const figures = (ts: StreamTiming[]) => ({ ttft: summarise(ts.map((t) => t.ttftMs)), total: summarise(ts.map((t) => t.totalMs)) });
-      const p: TtftPhase = { phase, concurrency, direct: figures(result.get(direct)!), gateway: figures(result.get(through)!), gatewayOwn: await view.since(mark), cpu };
+      const p: TtftPhase = {
+        phase,
+        concurrency,
+        direct: figures(result.get(direct)!),
+        gateway: figures(result.get(through)!),
+        controls: controlTargets.map((t) => ({ label: t.name, ...figures(result.get(t)!) })),
+        fakeShare: targets.length - 1,
+        gatewayOwn: await view.since(mark),
+        cpu,
+      };
       log(`  p50 direct ${p.direct.ttft.p50.toFixed(2)} ms, through the gateway ${p.gateway.ttft.p50.toFixed(2)} ms`);
       phases.push(p);
     }
