@@ -23,11 +23,19 @@ export function redactedRow(record: CallRecord, rules: RedactionRules): CallRow 
   return row;
 }
 
+/** Characters JSON.stringify would escape (and surrogates, to be safe): a secret without any is its own JSON text. */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A secret as it appears inside a JSON string. */
+function jsonInner(secret: string): string {
+  return JSON_ESCAPED.test(secret) ? JSON.stringify(secret).slice(1, -1) : secret;
+}
+
 /** Replaces secrets in a plain string (`json` false) or inside the strings of JSON text (`json` true). */
 function scrubText(text: string, secrets: Set<string>, json: boolean): string {
   // Most texts hold none of the secrets (a decision names a key by its label): one search each, then done.
   let present: string[] | undefined;
-  for (const secret of secrets) if (text.includes(json ? JSON.stringify(secret).slice(1, -1) : secret)) (present ??= []).push(secret);
+  for (const secret of secrets) if (text.includes(json ? jsonInner(secret) : secret)) (present ??= []).push(secret);
   if (!present) return text;
   const quote = (s: string) => (json ? JSON.stringify(s) : s);
   let out = text;
@@ -37,7 +45,7 @@ function scrubText(text: string, secrets: Set<string>, json: boolean): string {
   }
   const parts = present.filter((s) => s.length >= MIN_SUBSTRING_SECRET).sort((a, b) => b.length - a.length);
   for (const secret of parts) {
-    const inner = json ? JSON.stringify(secret).slice(1, -1) : secret;
+    const inner = json ? jsonInner(secret) : secret;
     if (out.includes(inner)) out = out.split(inner).join(REDACTED);
   }
   return out;

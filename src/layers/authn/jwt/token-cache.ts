@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A bounded LRU of token checks, keyed by a hash of the whole token (never the token itself,
@@ -13,7 +13,7 @@ export class TokenCache<T> {
 
   /** The key of a token: SHA-256, base64. */
   static key(token: string): string {
-    return createHash('sha256').update(token).digest('base64');
+    return hash('sha256', token, 'base64');
   }
 
   get(key: string, now: number): T | undefined {
