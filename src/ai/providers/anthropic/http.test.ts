@@ -6,7 +6,7 @@ import { startAnthropicFake } from '../../../../test/ai/fakes/anthropic.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted, toolCallWholeAndStreamed } from '../common/http-testing.ts';
 import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
@@ -51,19 +51,7 @@ describe('Anthropic adapter against the Anthropic fake', () => {
     assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 7, outputTokens: 5 } }]);
   });
 
-  test('tool calls, whole and streamed', async () => {
-    const toolCall = { id: 'toolu_9', name: 'lookup', arguments: '{"query":"weather in Paris"}' };
-    const withTools = { ...req, tools: [{ name: 'lookup', parameters: { type: 'object' } }] };
-    fake.enqueue({ toolCall }, { toolCall });
-    const whole = await chatOverHttp(adapter, withTools, t);
-    assert.ok(whole.ok && 'parts' in whole.value);
-    assert.deepEqual([whole.value.parts, whole.value.finishReason], [[{ type: 'tool_call', ...toolCall }], 'tool_calls']);
-    const streamed = await streamOverHttp(adapter, withTools, t);
-    assert.ok(streamed.ok);
-    const calls = streamed.value.filter((e) => e.type === 'tool_call');
-    assert.deepEqual([calls[0].id, calls[0].name], ['toolu_9', 'lookup']);
-    assert.equal(calls.map((c) => c.argumentsDelta).join(''), toolCall.arguments);
-  });
+  test('tool calls, whole and streamed', () => toolCallWholeAndStreamed(adapter, req, t, fake, 'toolu_9'));
 
   test('refusals: 401 bad key, 429 with Retry-After, 500, 529; the key is never in the error', async () => {
     const wrongKey = await chatOverHttp(adapter, req, { ...t, credentials: { apiKey: 'sk-ant-wrong' } });

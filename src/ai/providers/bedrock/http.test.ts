@@ -6,7 +6,7 @@ import { startBedrockFake } from '../../../../test/ai/fakes/bedrock.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted, toolCallWholeAndStreamed } from '../common/http-testing.ts';
 import { target, textOf } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
@@ -46,19 +46,7 @@ describe('Bedrock adapter against the Bedrock fake', () => {
     assert.equal(fake.calls.at(-1)!.path, '/model/anthropic.claude-sonnet-4-5-v1%3A0/converse-stream');
   });
 
-  test('tool use, whole and streamed', async () => {
-    const toolCall = { id: 'tooluse_9', name: 'lookup', arguments: '{"query":"weather in Paris"}' };
-    const withTools = { ...req, tools: [{ name: 'lookup', parameters: { type: 'object' } }] };
-    fake.enqueue({ toolCall }, { toolCall });
-    const whole = await chatOverHttp(adapter, withTools, t);
-    assert.ok(whole.ok && 'parts' in whole.value);
-    assert.deepEqual([whole.value.parts, whole.value.finishReason], [[{ type: 'tool_call', ...toolCall }], 'tool_calls']);
-    const streamed = await streamOverHttp(adapter, withTools, t);
-    assert.ok(streamed.ok);
-    const calls = streamed.value.filter((e) => e.type === 'tool_call');
-    assert.deepEqual([calls[0].id, calls[0].name], ['tooluse_9', 'lookup']);
-    assert.equal(calls.map((c) => c.argumentsDelta).join(''), toolCall.arguments);
-  });
+  test('tool use, whole and streamed', () => toolCallWholeAndStreamed(adapter, req, t, fake, 'tooluse_9'));
 
   test('a wrong secret, an unknown key id, a wrong region are 403s with AWS\'s error types; no secret in them', async () => {
     const cases: [ProviderTarget, string][] = [

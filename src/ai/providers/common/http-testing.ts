@@ -37,3 +37,22 @@ export async function noUsageWhenOmitted(adapter: ProviderAdapter, req: ChatRequ
   assert.equal(textOf(streamed.value), 'no usage');
   assert.deepEqual(streamed.value.filter((e) => e.type === 'usage' || e.type === 'error'), []);
 }
+
+/**
+ * A tool call the fake makes (id `id`), whole and streamed: the whole answer is that one call
+ * with finish reason tool_calls; the stream's tool_call events carry its id, name and, joined,
+ * its arguments.
+ */
+export async function toolCallWholeAndStreamed(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget, fake: FakeProvider, id: string): Promise<void> {
+  const toolCall = { id, name: 'lookup', arguments: '{"query":"weather in Paris"}' };
+  const withTools = { ...req, tools: [{ name: 'lookup', parameters: { type: 'object' } }] };
+  fake.enqueue({ toolCall }, { toolCall });
+  const whole = await chatOverHttp(adapter, withTools, t);
+  assert.ok(whole.ok && 'parts' in whole.value);
+  assert.deepEqual([whole.value.parts, whole.value.finishReason], [[{ type: 'tool_call', ...toolCall }], 'tool_calls']);
+  const streamed = await streamOverHttp(adapter, withTools, t);
+  assert.ok(streamed.ok);
+  const calls = streamed.value.filter((e) => e.type === 'tool_call');
+  assert.deepEqual([calls[0].id, calls[0].name], [id, 'lookup']);
+  assert.equal(calls.map((c) => c.argumentsDelta).join(''), toolCall.arguments);
+}
