@@ -2,11 +2,11 @@
 // from one config file. The CLI's `start` and the quickstart call this.
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { createMetrics } from '../admin/metrics.ts';
-import { startAdmin, type AdminServer } from '../admin/server.ts';
+import { createMetrics, type Metrics } from '../admin/metrics.ts';
+import { startAdmin, type AdminDeps, type AdminServer } from '../admin/server.ts';
 import { openCallLog, openCallLogReader } from '../calllog/index.ts';
 import { callLogSettings } from '../calllog/settings.ts';
-import type { CallLog } from '../calllog/types.ts';
+import type { CallLog, CallLogReader } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
 import { openStore, type CredentialStore } from '../store/index.ts';
@@ -62,15 +62,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       host: config.admin.listen.host,
       port: opts.adminPort ?? config.admin.listen.port,
       token: process.env[config.admin.tokenEnv] || undefined,
-      loaded: () => gateway.loaded,
-      reader,
-      callLogStats: () => callLog.stats(),
-      upstreamHealth: () => gateway.proxies.health(),
-      metrics,
-      ready: () => gateway.server.listening,
-      keys: store,
-      explain: (candidate) => gateway.explainTarget(candidate),
-      aggregates,
+      ...adminSources({ gateway, callLog, metrics, reader, aggregates, store }),
     }).catch(async (err: Error) => {
       // Leave nothing half-started behind: the caller gets the error and no open listener.
       await gateway.close();
@@ -117,5 +109,28 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       reader?.close();
       aggregates?.close();
     },
+  };
+}
+
+/** What the admin API reads of a running gateway: its config, call log, health, metrics, store and explain. */
+export function adminSources(g: {
+  gateway: Gateway;
+  callLog: CallLog;
+  metrics: Metrics;
+  reader: CallLogReader;
+  aggregates?: CallAggregates;
+  store?: CredentialStore;
+}): Omit<AdminDeps, 'host' | 'port' | 'token'> {
+  const { gateway, callLog } = g;
+  return {
+    loaded: () => gateway.loaded,
+    reader: g.reader,
+    callLogStats: () => callLog.stats(),
+    upstreamHealth: () => gateway.proxies.health(),
+    metrics: g.metrics,
+    ready: () => gateway.server.listening,
+    keys: g.store,
+    explain: (candidate) => gateway.explainTarget(candidate),
+    aggregates: g.aggregates,
   };
 }

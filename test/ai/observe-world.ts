@@ -5,6 +5,7 @@ import { CallAggregates } from '../../src/calllog/aggregate.ts';
 import { openCallLogReader } from '../../src/calllog/index.ts';
 import { createMetrics, type Metrics } from '../../src/admin/metrics.ts';
 import { startAdmin } from '../../src/admin/server.ts';
+import { adminSources } from '../../src/server/start.ts';
 import type { AdminServer } from '../../src/admin/types.ts';
 import { startAiWorld, type AiWorld } from './gateway-world.ts';
 
@@ -31,21 +32,8 @@ export async function startObservedAiWorld(extraRoutes = ''): Promise<ObservedAi
   };
   const reader = openCallLogReader(w.gw.logFile);
   const aggregates = new CallAggregates(w.gw.logFile);
-  const gateway = w.gw.gateway;
-  const admin = await startAdmin({
-    host: '127.0.0.1',
-    port: 0,
-    token: ADMIN_TOKEN,
-    loaded: () => gateway.loaded,
-    reader,
-    callLogStats: () => callLog.stats(),
-    upstreamHealth: () => gateway.proxies.health(),
-    metrics,
-    ready: () => gateway.server.listening,
-    keys: w.store,
-    explain: (candidate) => gateway.explainTarget(candidate),
-    aggregates,
-  });
+  // Wired as the composition root wires it (src/server/start.ts).
+  const admin = await startAdmin({ host: '127.0.0.1', port: 0, token: ADMIN_TOKEN, ...adminSources({ gateway: w.gw.gateway, callLog, metrics, reader, aggregates, store: w.store }) });
   const adminUrl = `http://127.0.0.1:${admin.address.port}`;
   return {
     ...w,
