@@ -1,7 +1,7 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import type { AiCallRecord } from '../ai/record.ts';
 import type { CallRecord } from '../calllog/types.ts';
-import { Children, CounterCells } from './metric-children.ts';
+import { cellCounter, Children } from './metric-children.ts';
 
 /** 50 ms to 60 s: a cached answer arrives at the bottom, a long reasoning model at the top. */
 export const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
@@ -13,56 +13,11 @@ export const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
  * providers come from the config, so the label values are bounded (and Children caps them anyway).
  */
 export function createAiMetrics(registers: Registry[]): (ai: AiCallRecord, outcome: CallRecord['outcome']) => void {
-  const callsCells = new CounterCells(['alias', 'provider', 'outcome']);
-  new Counter({
-    name: 'pinpoint_ai_calls_total',
-    help: 'AI calls served, by model alias, the provider that answered (or was tried last; "" when none) and outcome (allow, error).',
-    labelNames: ['alias', 'provider', 'outcome'] as const,
-    registers,
-    collect() {
-      callsCells.flush(this);
-    },
-  });
-  const hopsCells = new CounterCells(['alias', 'provider', 'outcome']);
-  new Counter({
-    name: 'pinpoint_ai_provider_hops_total',
-    help: 'Calls to providers (a fallback is one more), by outcome: ok, or the failure class (rate_limited, server_error, timeout, connect_error, refused, rejected, stream_error, client_aborted).',
-    labelNames: ['alias', 'provider', 'outcome'] as const,
-    registers,
-    collect() {
-      hopsCells.flush(this);
-    },
-  });
-  const tokensCells = new CounterCells(['alias', 'provider', 'direction']);
-  new Counter({
-    name: 'pinpoint_ai_tokens_total',
-    help: 'Tokens of AI calls by direction (input, cached ones included; output, reasoning included), as the provider reported them or as the gateway estimated when it sent none.',
-    labelNames: ['alias', 'provider', 'direction'] as const,
-    registers,
-    collect() {
-      tokensCells.flush(this);
-    },
-  });
-  const costCells = new CounterCells(['alias', 'provider']);
-  new Counter({
-    name: 'pinpoint_ai_cost_usd_total',
-    help: 'Cost of AI calls in US dollars, from the price table and the operator overrides (unpriced calls are not in it: see pinpoint_ai_unpriced_calls_total).',
-    labelNames: ['alias', 'provider'] as const,
-    registers,
-    collect() {
-      costCells.flush(this);
-    },
-  });
-  const unpricedCells = new CounterCells(['alias', 'provider']);
-  new Counter({
-    name: 'pinpoint_ai_unpriced_calls_total',
-    help: 'AI calls with usage whose model has no price: not costed (never counted as zero).',
-    labelNames: ['alias', 'provider'] as const,
-    registers,
-    collect() {
-      unpricedCells.flush(this);
-    },
-  });
+  const callsCells = cellCounter('pinpoint_ai_calls_total', 'AI calls served, by model alias, the provider that answered (or was tried last; "" when none) and outcome (allow, error).', ['alias', 'provider', 'outcome'], registers);
+  const hopsCells = cellCounter('pinpoint_ai_provider_hops_total', 'Calls to providers (a fallback is one more), by outcome: ok, or the failure class (rate_limited, server_error, timeout, connect_error, refused, rejected, stream_error, client_aborted).', ['alias', 'provider', 'outcome'], registers);
+  const tokensCells = cellCounter('pinpoint_ai_tokens_total', 'Tokens of AI calls by direction (input, cached ones included; output, reasoning included), as the provider reported them or as the gateway estimated when it sent none.', ['alias', 'provider', 'direction'], registers);
+  const costCells = cellCounter('pinpoint_ai_cost_usd_total', 'Cost of AI calls in US dollars, from the price table and the operator overrides (unpriced calls are not in it: see pinpoint_ai_unpriced_calls_total).', ['alias', 'provider'], registers);
+  const unpricedCells = cellCounter('pinpoint_ai_unpriced_calls_total', 'AI calls with usage whose model has no price: not costed (never counted as zero).', ['alias', 'provider'], registers);
   const ttft = new Histogram({
     name: 'pinpoint_ai_time_to_first_token_seconds',
     help: 'Time from receiving an AI call to sending the first content byte of its answer.',

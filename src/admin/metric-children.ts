@@ -1,3 +1,5 @@
+import { Counter, type Registry } from 'prom-client';
+
 /** Label combinations per metric beyond which new ones fold into one `_overflow` series. */
 export const MAX_SERIES_PER_METRIC = 5000;
 export const OVERFLOW = '_overflow';
@@ -97,4 +99,19 @@ export class CounterCells {
     this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
     return { labels, pending: 0 };
   }
+}
+
+/** A prom-client counter whose counts are taken on the request path by CounterCells (see above). */
+export function cellCounter(name: string, help: string, labelNames: readonly string[], registers: Registry[]): CounterCells {
+  const cells = new CounterCells(labelNames);
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers,
+    collect() {
+      cells.flush(this);
+    },
+  });
+  return cells;
 }

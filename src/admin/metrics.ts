@@ -2,7 +2,7 @@ import { METHODS } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallLogStats, CallRecord } from '../calllog/types.ts';
 import { createAiMetrics } from './ai-metrics.ts';
-import { Children, CounterCells, SEP } from './metric-children.ts';
+import { cellCounter, Children, SEP } from './metric-children.ts';
 import { redactUrlPassword } from './redact-config.ts';
 
 /** Read when Prometheus scrapes, never on the request path. */
@@ -43,36 +43,9 @@ export function createMetrics(initial: MetricSources = {}): Metrics {
   let sources = initial;
   const registers = [registry];
 
-  const requestsCells = new CounterCells(['route', 'method', 'status_class', 'outcome']);
-  new Counter({
-    name: 'pinpoint_requests_total',
-    help: 'Requests answered by the gateway, allowed, denied or failed.',
-    labelNames: ['route', 'method', 'status_class', 'outcome'] as const,
-    registers,
-    collect() {
-      requestsCells.flush(this);
-    },
-  });
-  const denialsCells = new CounterCells(['layer', 'code']);
-  new Counter({
-    name: 'pinpoint_denials_total',
-    help: 'Requests refused by a decision, by the layer and code that refused them.',
-    labelNames: ['layer', 'code'] as const,
-    registers,
-    collect() {
-      denialsCells.flush(this);
-    },
-  });
-  const upstreamErrorsCells = new CounterCells(['code']);
-  new Counter({
-    name: 'pinpoint_upstream_errors_total',
-    help: 'Requests that failed on the upstream side, by operational code.',
-    labelNames: ['code'] as const,
-    registers,
-    collect() {
-      upstreamErrorsCells.flush(this);
-    },
-  });
+  const requestsCells = cellCounter('pinpoint_requests_total', 'Requests answered by the gateway, allowed, denied or failed.', ['route', 'method', 'status_class', 'outcome'], registers);
+  const denialsCells = cellCounter('pinpoint_denials_total', 'Requests refused by a decision, by the layer and code that refused them.', ['layer', 'code'], registers);
+  const upstreamErrorsCells = cellCounter('pinpoint_upstream_errors_total', 'Requests that failed on the upstream side, by operational code.', ['code'], registers);
   const duration = new Histogram({
     name: 'pinpoint_request_duration_seconds',
     help: 'Time from receiving a request to finishing its answer.',
