@@ -17,8 +17,9 @@ export interface ProviderAnswer {
 const HIGH_WATER = 64 * 1024;
 
 /**
- * undici's raw dispatch handler for one provider call. A whole answer is collected into one
- * Buffer; a streamed one resolves at its head with a BodyQueue that the relay iterates. The
+ * undici's raw dispatch handler for one provider call. A whole answer, and any answer of status
+ * 400 or more, is collected into one Buffer; a streamed one resolves at its head with a
+ * BodyQueue that the relay iterates. The
  * call is registered with the CallCancel while it is in flight, so a client that leaves
  * aborts it.
  */
@@ -75,17 +76,10 @@ export class ProviderDispatch implements Dispatcher.DispatchHandler {
   onComplete(): void {
     this.release();
     if (this.stream) return this.stream.end();
+    // A whole answer, or the (short) error body of a streamed call that failed.
     const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
     this.chunks = [];
-    const body = all.length > this.limit ? all.subarray(0, this.limit) : all;
-    if (this.statusCode >= 400 && !this.opts.whole) {
-      // A streamed call that failed: its (short) error body, as a stream of one chunk.
-      const q = new BodyQueue(noop, noop);
-      q.push(body);
-      q.end();
-      return this.resolve({ statusCode: this.statusCode, headers: this.headers, body: q });
-    }
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, body: all.length > this.limit ? all.subarray(0, this.limit) : all });
   }
 
   onError(err: Error): void {
@@ -98,8 +92,6 @@ export class ProviderDispatch implements Dispatcher.DispatchHandler {
     if (this.abort) this.cancel.detach(this.abort);
   }
 }
-
-function noop(): void {}
 
 /**
  * The body of a streamed answer as an async iterable, with back-pressure: past HIGH_WATER

@@ -47,9 +47,12 @@ export function sendWhole(p: ProviderPlan, call: HttpCall, cancel: CallCancel, e
   return dispatch(p, call, cancel, new ProviderDispatch(cancel, { whole: true, errorLimit }));
 }
 
-/** Sends one streamed call; resolves with the answer's head and its body as an async iterable. */
-export function sendStream(p: ProviderPlan, call: HttpCall, cancel: CallCancel): Promise<Sent<ProviderStream>> {
-  return dispatch(p, call, cancel, new ProviderDispatch(cancel, { whole: false, errorLimit: Infinity }));
+/**
+ * Sends one streamed call; resolves with the answer's head and its body as an async iterable,
+ * or, for an answer of status 400 or more, its body up to `errorLimit` bytes.
+ */
+export function sendStream(p: ProviderPlan, call: HttpCall, cancel: CallCancel, errorLimit: number): Promise<Sent<ProviderStream | Buffer>> {
+  return dispatch(p, call, cancel, new ProviderDispatch(cancel, { whole: false, errorLimit }));
 }
 
 function dispatch<B>(p: ProviderPlan, call: HttpCall, cancel: CallCancel, handler: ProviderDispatch): Promise<Sent<B>> {

@@ -149,19 +149,19 @@ async function hop(s: ServeInput, target: TargetPlan, record: AiCallRecord, canc
     return failed('rejected', `the call cannot be sent to ${p.type}: ${message}`, { status: 0, message });
   }
   const streamed = call.operation === 'chat' && call.request.stream;
-  const sent = streamed ? await sendStream(p, httpCall, cancel) : await sendWhole(p, httpCall, cancel, ERROR_BODY_LIMIT);
+  const sent = streamed ? await sendStream(p, httpCall, cancel, ERROR_BODY_LIMIT) : await sendWhole(p, httpCall, cancel, ERROR_BODY_LIMIT);
   if (!sent.ok) return failed(sent.failure, sent.duringBody ? `reading the provider's answer failed: ${sent.message}` : sent.message);
   const { statusCode: status, headers } = sent;
   entry.status = status;
   const rid = providerRequestId(headers);
   if (rid) entry.providerRequestId = rid;
+  // Only a streamed answer below 400 comes as a stream; any other is whole.
+  if (!Buffer.isBuffer(sent.body)) return relay(s, target, record, started, sent.body, failed);
   if (status >= 400) {
-    const bytes = Buffer.isBuffer(sent.body) ? sent.body : await readBody(sent.body, ERROR_BODY_LIMIT);
-    const err = p.adapter.error(status, headers, bytes);
+    const err = p.adapter.error(status, headers, sent.body);
     err.message = scrubSecrets(err.message, p);
     return failed(failureOfStatus(status), `the provider answered ${status}: ${err.message}`, err);
   }
-  if (!Buffer.isBuffer(sent.body)) return relay(s, target, record, started, sent.body, failed);
   let answer: ChatResponse | EmbeddingsResponse | ProviderError;
   try {
     answer = call.operation === 'chat' ? p.adapter.chat.response(sent.body, headers) : p.adapter.embeddings!.response(sent.body, headers);
@@ -312,15 +312,4 @@ function providerRequestId(headers: ProviderHeaders): string | undefined {
     if (v) return v;
   }
   return undefined;
-}
-
-async function readBody(body: AsyncIterable<Uint8Array>, limit = Infinity): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body) {
-    if (size < limit) chunks.push(Buffer.from(c));
-    size += c.length;
-  }
-  const all = Buffer.concat(chunks);
-  return size > limit ? all.subarray(0, limit) : all;
 }
