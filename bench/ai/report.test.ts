@@ -65,3 +65,24 @@ test('the table prints each ratio with its spread; the JSON carries the per-roun
   const json = JSON.parse(renderAiJson(result, options(2))) as { throughputRatios: Array<{ throughput: { rounds: number[] } }> };
   assert.deepEqual(json.throughputRatios[0].throughput.rounds, [0.8, 0.9]);
 });
+
+test('time to first token: each control row is its added p50 over direct, and the AI work is the AI route over the plain proxy route', () => {
+  const s = (p50: number) => ({ n: 300, p50, p95: p50 + 1, p99: p50 + 2, mean: p50 });
+  const phase = {
+    phase: 'sequential',
+    concurrency: 1,
+    direct: { ttft: s(6), total: s(6.5) },
+    gateway: { ttft: s(8.5), total: s(9) },
+    controls: [
+      { id: 'proxy-route' as const, label: 'a plain proxy route of the gateway', ttft: s(7.9), total: s(8.4) },
+      { id: 'tcp-relay' as const, label: 'a TCP relay (no HTTP)', ttft: s(6.5), total: s(7) },
+    ],
+    fakeShare: 4,
+    gatewayOwn: s(7.2),
+  };
+  const text = renderAiTables({ ttft: [phase], throughput: [], notes: [] }, options(1));
+  assert.match(text, /control, added by a plain proxy route of the gateway\s+\+1\.90/);
+  assert.match(text, /control, added by a TCP relay \(no HTTP\)\s+\+0\.50/);
+  assert.match(text, /added p50, sequential: \+2\.50 ms \(target < 1 ms\)  TARGET NOT MET/);
+  assert.match(text, /of which the AI work \(over the plain proxy route's hop\): \+0\.60 ms/);
+});

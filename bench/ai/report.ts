@@ -13,13 +13,16 @@ export const AI_VS_PROXY_FLOOR = 0.8;
 /** Other programs using more than this many cores during a measurement make it unreliable. */
 const DISTURBED_CORES = 0.25;
 
+/** The TTFT controls: one more hop without the AI work. */
+export type TtftControl = 'proxy-route' | 'tcp-relay' | 'fastify';
+
 export interface TtftPhase {
   phase: string;
   concurrency: number;
   direct: { ttft: Summary; total: Summary };
   gateway: { ttft: Summary; total: Summary };
   /** The same streams through one more hop that does no AI work (plain proxy route, TCP relay, fastify). */
-  controls?: Array<{ label: string; ttft: Summary; total: Summary }>;
+  controls?: Array<{ id: TtftControl; label: string; ttft: Summary; total: Summary }>;
   /** How many targets' streams the fake answered in the phase (its CPU is shared among them). */
   fakeShare?: number;
   /** The gateway's call log: its request's arrival to the first content written. */
@@ -105,7 +108,7 @@ function ttftTable(phases: TtftPhase[], o: AiBenchOptions): string[] {
   for (const p of phases) {
     const a = addedP50(p);
     lines.push(`  added p50, ${p.phase}: ${added(a)} ms (target < ${ADDED_TTFT_P50_MS} ms)  ${a < ADDED_TTFT_P50_MS ? 'target met' : 'TARGET NOT MET'}`);
-    const plain = p.controls?.find((c) => c.label.startsWith('a plain proxy route'));
+    const plain = p.controls?.find((c) => c.id === 'proxy-route');
     if (plain) lines.push(`    of which the AI work (over the plain proxy route's hop): ${added(p.gateway.ttft.p50 - plain.ttft.p50)} ms`);
   }
   return lines;

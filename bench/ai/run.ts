@@ -17,7 +17,7 @@ import { CALL_LOG_FILE, PROVIDER_KEY, PROVIDER_KEY_ENV, STORE_FILE, writeAiGatew
 import { withCpu, type CpuFigures } from './cpu.ts';
 import { gatewayView } from './gateway-view.ts';
 import { parseAiOptions, USAGE, type AiBenchOptions, type AiCase } from './options.ts';
-import { LABELS, renderAiJson, renderAiTables, type AiBenchResult, type ThroughputCase, type TtftPhase } from './report.ts';
+import { LABELS, renderAiJson, renderAiTables, type AiBenchResult, type ThroughputCase, type TtftControl, type TtftPhase } from './report.ts';
 import { summarise } from './stats.ts';
 import { runPhase, streamTarget, timeStream, type StreamTarget, type StreamTiming } from './ttft.ts';
 import { answerText } from './workload.ts';
@@ -69,10 +69,10 @@ async function main(): Promise<number> {
       const gw = await startGateway('ai-ttft', 'ai', fake);
       // Controls: what one more hop costs without the AI route's work (see measureTtft).
       log('starting the TTFT controls: a plain proxy route, a TCP relay, @fastify/http-proxy');
-      const controls = [
-        { label: 'a plain proxy route of the gateway', child: await startNodeServer('ttft-proxy-route', 'gateway.ts', [writeAiGatewayConfig(dir, 'ttft-proxy-route', 'proxy', fake.url)]) },
-        { label: 'a TCP relay (no HTTP)', child: await startNodeServer('ttft-tcp-relay', 'tcp-relay.ts', [fake.url]) },
-        { label: '@fastify/http-proxy', child: await startNodeServer('ttft-fastify', 'fastify-proxy.ts', [fake.url]) },
+      const controls: Array<{ id: TtftControl; label: string; child: Child }> = [
+        { id: 'proxy-route', label: 'a plain proxy route of the gateway', child: await startNodeServer('ttft-proxy-route', 'gateway.ts', [writeAiGatewayConfig(dir, 'ttft-proxy-route', 'proxy', fake.url)]) },
+        { id: 'tcp-relay', label: 'a TCP relay (no HTTP)', child: await startNodeServer('ttft-tcp-relay', 'tcp-relay.ts', [fake.url]) },
+        { id: 'fastify', label: '@fastify/http-proxy', child: await startNodeServer('ttft-fastify', 'fastify-proxy.ts', [fake.url]) },
       ];
       result.ttft = await measureTtft(o, fake, gw, controls);
       for (const c of controls) await c.child.stop();
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
  * gateway's plain proxy route, a TCP relay, fastify's proxy). What the AI route adds over the
  * plain route is the AI work; what the plain route adds over the relay is HTTP proxying.
  */
-async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase, controls: Array<{ label: string; child: Child }>): Promise<TtftPhase[]> {
+async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase, controls: Array<{ id: TtftControl; label: string; child: Child }>): Promise<TtftPhase[]> {
   const expected = answerText(o.chunks);
   const providerKey = { authorization: `Bearer ${PROVIDER_KEY}` };
   const direct = streamTarget('fake provider, direct', fake.url, o.concurrency, providerKey);
@@ -146,7 +146,7 @@ async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase, cont
         concurrency,
         direct: figures(result.get(direct)!),
         gateway: figures(result.get(through)!),
-        controls: controlTargets.map((t) => ({ label: t.name, ...figures(result.get(t)!) })),
+        controls: controlTargets.map((t, i) => ({ id: controls[i].id, label: t.name, ...figures(result.get(t)!) })),
         fakeShare: targets.length - 1,
         gatewayOwn: await view.since(mark),
         cpu,

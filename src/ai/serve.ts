@@ -186,7 +186,7 @@ function answerWhole(s: ServeInput, answer: ChatResponse | EmbeddingsResponse, r
   // Without the provider's usage the client gets the gateway's estimate, as a stream's usage event does.
   if ('vectors' in answer) {
     const usage = answer.usage ?? estimated(ai, 0);
-    writeAiJson(res, 200, ai.dialect!.renderEmbeddings!(answer.usage ? answer : { ...answer, usage }, ctx, ai.call.operation === 'embeddings' ? ai.call.encoding : undefined), familyHeaders(s));
+    writeAiJson(res, 200, ai.dialect!.renderEmbeddings!(answer.usage ? answer : { ...answer, usage }, ctx, call.operation === 'embeddings' ? call.encoding : undefined), familyHeaders(s));
     return { kind: 'done', usage, stopped: 'answered' };
   }
   record.finishReason = answer.finishReason;
