@@ -64,19 +64,7 @@ export function stopReason(r: FinishReason | undefined): string {
  * region) is null, as the API's type allows.
  */
 export function anthropicUsage(u: Usage): Record<string, unknown> {
-  const cached = u.cachedInputTokens ?? 0;
-  return {
-    input_tokens: u.inputTokens - cached,
-    cache_creation_input_tokens: null,
-    cache_read_input_tokens: cached,
-    cache_creation: null,
-    output_tokens: u.outputTokens,
-    output_tokens_details: outputDetails(u),
-    server_tool_use: null,
-    service_tier: null,
-    inference_geo: null,
-    speed: null,
-  };
+  return { ...anthropicDeltaUsage(u), cache_creation: null, service_tier: null, inference_geo: null, speed: null };
 }
 
 /** The usage of a stream's message_delta: the cumulative figures its type has (the SDK overwrites its snapshot with each). */
