@@ -6,8 +6,8 @@ import { startAnthropicFake } from '../../../../test/ai/fakes/anthropic.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut, noUsageWhenOmitted, toolCallWholeAndStreamed } from '../common/http-testing.ts';
-import { target, textOf } from '../common/testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted, streamedTextFinishUsage, toolCallWholeAndStreamed } from '../common/http-testing.ts';
+import { target } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
 const KEY = 'sk-ant-test-0123456789';
@@ -42,13 +42,8 @@ describe('Anthropic adapter against the Anthropic fake', () => {
   });
 
   test('streamed: start, text pieces, finish, usage', async () => {
-    fake.enqueue({ text: 'Streaming 😀 text', usage: { input: 7, output: 5 }, chunkDelayMs: 1 });
-    const out = await streamOverHttp(adapter, req, t);
-    assert.ok(out.ok);
-    assert.deepEqual(out.value[0], { type: 'start', id: out.value[0].type === 'start' ? out.value[0].id : '', model: 'claude-sonnet-4-5' });
-    assert.equal(textOf(out.value), 'Streaming 😀 text');
-    assert.ok(out.value.filter((e) => e.type === 'text').length > 2);
-    assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 7, outputTokens: 5 } }]);
+    const events = await streamedTextFinishUsage(adapter, req, t, fake, 'Streaming 😀 text', { input: 7, output: 5 }, { inputTokens: 7, outputTokens: 5 });
+    assert.deepEqual(events[0], { type: 'start', id: events[0].type === 'start' ? events[0].id : '', model: 'claude-sonnet-4-5' });
   });
 
   test('tool calls, whole and streamed', () => toolCallWholeAndStreamed(adapter, req, t, fake, 'toolu_9'));

@@ -6,8 +6,8 @@ import { startBedrockFake } from '../../../../test/ai/fakes/bedrock.ts';
 import type { FakeServer } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut, noUsageWhenOmitted, toolCallWholeAndStreamed } from '../common/http-testing.ts';
-import { target, textOf } from '../common/testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted, streamedTextFinishUsage, toolCallWholeAndStreamed } from '../common/http-testing.ts';
+import { target } from '../common/testing.ts';
 import { adapter } from './index.ts';
 
 const credentials = { accessKeyId: 'AKIDFAKE0123456789', secretAccessKey: 'fakeSecret/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'FQoGZXIvYXdzFAKETOKEN' };
@@ -36,13 +36,7 @@ describe('Bedrock adapter against the Bedrock fake', () => {
   });
 
   test('streamed: AWS event stream frames decoded into start, text pieces, finish, usage', async () => {
-    fake.enqueue({ text: 'Streaming 😀 text', usage: { input: 7, output: 5 }, chunkDelayMs: 1 });
-    const out = await streamOverHttp(adapter, req, t);
-    assert.ok(out.ok, JSON.stringify(out));
-    assert.equal(out.value[0].type, 'start');
-    assert.equal(textOf(out.value), 'Streaming 😀 text');
-    assert.ok(out.value.filter((e) => e.type === 'text').length > 2);
-    assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 7, outputTokens: 5 } }]);
+    await streamedTextFinishUsage(adapter, req, t, fake, 'Streaming 😀 text', { input: 7, output: 5 }, { inputTokens: 7, outputTokens: 5 });
     assert.equal(fake.calls.at(-1)!.path, '/model/anthropic.claude-sonnet-4-5-v1%3A0/converse-stream');
   });
 

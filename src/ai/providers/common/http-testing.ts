@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { chatOverHttp, streamOverHttp } from '../../../../test/ai/fakes/adapter-harness.ts';
 import type { FakeProvider } from '../../../../test/ai/fakes/types.ts';
-import type { ChatRequest, StreamEvent } from '../../types.ts';
+import type { ChatRequest, StreamEvent, Usage } from '../../types.ts';
 import type { ProviderAdapter, ProviderTarget } from '../types.ts';
 import { assertStreamCut, textOf } from './testing.ts';
 
@@ -55,4 +55,20 @@ export async function toolCallWholeAndStreamed(adapter: ProviderAdapter, req: Ch
   const calls = streamed.value.filter((e) => e.type === 'tool_call');
   assert.deepEqual([calls[0].id, calls[0].name], [id, 'lookup']);
   assert.equal(calls.map((c) => c.argumentsDelta).join(''), toolCall.arguments);
+}
+
+/**
+ * A streamed answer the fake plays in several pieces (`text`, with `usage` as the provider
+ * reports it): the events start with start, carry the whole text in more than two pieces and
+ * end with finish (stop) then `expected`, the usage as the adapter reads it. Returns the events.
+ */
+export async function streamedTextFinishUsage(adapter: ProviderAdapter, req: ChatRequest, t: ProviderTarget, fake: FakeProvider, text: string, usage: { input: number; output: number }, expected: Usage): Promise<StreamEvent[]> {
+  fake.enqueue({ text, usage, chunkDelayMs: 1 });
+  const out = await streamOverHttp(adapter, req, t);
+  assert.ok(out.ok, JSON.stringify(out));
+  assert.equal(out.value[0].type, 'start');
+  assert.equal(textOf(out.value), text);
+  assert.ok(out.value.filter((e) => e.type === 'text').length > 2);
+  assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: expected }]);
+  return out.value;
 }

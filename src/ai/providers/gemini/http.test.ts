@@ -6,8 +6,8 @@ import { FAKE_THOUGHT_SIGNATURE, startGeminiFake } from '../../../../test/ai/fak
 import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.ts';
 import type { ChatRequest, Part } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
-import { midStreamErrorAndCut, noUsageWhenOmitted } from '../common/http-testing.ts';
-import { target, textOf } from '../common/testing.ts';
+import { midStreamErrorAndCut, noUsageWhenOmitted, streamedTextFinishUsage } from '../common/http-testing.ts';
+import { target } from '../common/testing.ts';
 import { adapter } from './index.ts';
 import { fromToolCallId } from './signature.ts';
 
@@ -35,13 +35,7 @@ describe('Gemini adapter against the Gemini fake', () => {
   });
 
   test('streamed: start, text pieces, finish, usage', async () => {
-    fake.enqueue({ text: 'Streaming 😀 text', usage: { input: 7, output: 5 }, chunkDelayMs: 1 });
-    const out = await streamOverHttp(adapter, req, t);
-    assert.ok(out.ok);
-    assert.equal(out.value[0].type, 'start');
-    assert.equal(textOf(out.value), 'Streaming 😀 text');
-    assert.ok(out.value.filter((e) => e.type === 'text').length > 2);
-    assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 7, outputTokens: 5 } }]);
+    await streamedTextFinishUsage(adapter, req, t, fake, 'Streaming 😀 text', { input: 7, output: 5 }, { inputTokens: 7, outputTokens: 5 });
   });
 
   test('a function call keeps its thought signature across the round trip: answer, then history sent back', async () => {

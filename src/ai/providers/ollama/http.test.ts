@@ -7,6 +7,7 @@ import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.
 import type { StreamEvent } from '../../types.ts';
 import { chatRequest, target } from '../common/testing.ts';
 import type { ProviderTarget } from '../types.ts';
+import { streamedTextFinishUsage } from '../common/http-testing.ts';
 import { adapter } from './index.ts';
 
 const textOf = (events: StreamEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
@@ -30,13 +31,7 @@ describe('Ollama adapter against the Ollama fake', () => {
   });
 
   test('streamed NDJSON: text pieces, finish, usage from the counts', async () => {
-    fake.enqueue({ text: 'Streaming 🦙 along', usage: { input: 8, output: 5 }, chunkDelayMs: 1 });
-    const out = await streamOverHttp(adapter, chatRequest(), t);
-    assert.ok(out.ok);
-    assert.equal(out.value[0].type, 'start');
-    assert.equal(textOf(out.value), 'Streaming 🦙 along');
-    assert.ok(out.value.filter((e) => e.type === 'text').length > 2);
-    assert.deepEqual(out.value.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 8, outputTokens: 5 } }]);
+    await streamedTextFinishUsage(adapter, chatRequest(), t, fake, 'Streaming 🦙 along', { input: 8, output: 5 }, { inputTokens: 8, outputTokens: 5 });
   });
 
   test('a streamed tool call, and a streamed answer without counts', async () => {

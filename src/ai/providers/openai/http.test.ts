@@ -7,6 +7,7 @@ import { type FakeServer, madeUpVector } from '../../../../test/ai/fakes/server.
 import type { ChatRequest, StreamEvent } from '../../types.ts';
 import type { ProviderTarget } from '../types.ts';
 import { target } from '../common/testing.ts';
+import { streamedTextFinishUsage } from '../common/http-testing.ts';
 import { adapter } from './index.ts';
 
 const KEY = 'sk-test-abcdefghijklmnop';
@@ -35,14 +36,7 @@ describe('OpenAI adapter against the OpenAI fake', () => {
   });
 
   test('streamed: start, text pieces, finish, the usage chunk', async () => {
-    fake.enqueue({ text: 'Streaming 😀 text', usage: { input: 7, output: 5 }, chunkDelayMs: 1 });
-    const out = await streamOverHttp(adapter, req, t);
-    assert.ok(out.ok);
-    const events = out.value;
-    assert.equal(events[0].type, 'start');
-    assert.equal(textOf(events), 'Streaming 😀 text');
-    assert.ok(events.filter((e) => e.type === 'text').length > 2);
-    assert.deepEqual(events.slice(-2), [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 7, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0 } }]);
+    await streamedTextFinishUsage(adapter, req, t, fake, 'Streaming 😀 text', { input: 7, output: 5 }, { inputTokens: 7, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0 });
     assert.deepEqual((fake.calls.at(-1)!.body as { stream_options: unknown }).stream_options, { include_usage: true });
   });
 
