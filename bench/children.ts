@@ -15,14 +15,16 @@ export interface Child {
 }
 
 const live = new Set<ChildProcess>();
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Run from the build (`npm run bench` builds dist/ first): the children run compiled too, as in production. */
+const compiled = import.meta.url.endsWith('.js');
+const repoRoot = fileURLToPath(new URL(compiled ? '../..' : '..', import.meta.url));
 
-/** Runs bench/servers/<entry> with tsx in a child process and waits for its ready message. */
+/** Runs bench/servers/<entry> (from the build, or from source with tsx) in a child process and waits for its ready message. */
 export async function startNodeServer(name: string, entry: string, args: string[] = [], nodeArgs: string[] = []): Promise<Child> {
-  const file = fileURLToPath(new URL(`./servers/${entry}`, import.meta.url));
+  const file = fileURLToPath(new URL(`./servers/${compiled ? entry.replace(/\.ts$/, '.js') : entry}`, import.meta.url));
   const proc = fork(file, args, {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', ...nodeArgs],
+    execArgv: compiled ? nodeArgs : ['--import', 'tsx', ...nodeArgs],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   const stderr = track(name, proc);

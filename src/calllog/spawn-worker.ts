@@ -1,6 +1,15 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
+ * The URL of a module next to `from` (an import.meta.url), with `from`'s own extension: `.ts` when the
+ * program runs from source through tsx, `.js` when it runs from the build (`npm run build`). A worker's
+ * file is named in a string, not an import, so the compiler does not rewrite its extension.
+ */
+export function siblingModule(from: string, name: string): URL {
+  return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
+}
+
+/**
  * Starts a worker thread from a TypeScript file. On Node 20 a worker does not inherit the
  * TypeScript loader of its parent (neither `--import tsx` nor `tsx/esm/api`'s register()),
  * so `new Worker(new URL('./x.ts', ...))` fails with "Unknown file extension .ts". The

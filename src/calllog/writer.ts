@@ -4,7 +4,7 @@ import { holdsNoSecret, redactionRules, type RedactionRules } from './redact.ts'
 import { redactedRow } from './redact-row.ts';
 import { callRow } from './row.ts';
 import { openForWriting } from './schema.ts';
-import { spawnWorker } from './spawn-worker.ts';
+import { siblingModule, spawnWorker } from './spawn-worker.ts';
 import type { CallLog, CallLogStats, CallRecord } from './types.ts';
 
 export interface WriterOptions {
@@ -43,7 +43,7 @@ export class BatchingCallLog implements CallLog {
     // and lets a reader open the file as soon as this returns.
     openForWriting(opts.setup.file).close();
     this.rules = redactionRules(opts.setup.redactHeaders, opts.setup.redactQueryParams);
-    this.worker = spawnWorker(new URL('./writer-worker.ts', import.meta.url), { workerData: opts.setup });
+    this.worker = spawnWorker(siblingModule(import.meta.url, 'writer-worker'), { workerData: opts.setup });
     this.closed = new Promise<void>((resolve) => {
       this.worker.on('message', (msg: FromWriter) => {
         if (msg.type === 'written') this.onWritten(msg);

@@ -1,7 +1,7 @@
 // The gateway's side of alerting: starts the alert worker when the config has rules (none: no
 // worker, no cost), hands it each reloaded config, stops it on close.
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../calllog/spawn-worker.ts';
+import { siblingModule, spawnWorker } from '../calllog/spawn-worker.ts';
 import type { AlertWorkerData, AlertWorkerMessage } from './alert-worker.ts';
 import type { AlertsConfig } from './schema.ts';
 
@@ -14,7 +14,7 @@ export function startAlerting(file: string, alerts: AlertsConfig, report: (messa
   let worker: Worker | undefined;
   const start = (config: AlertsConfig) => {
     const data: AlertWorkerData = { file, alerts: config };
-    const w = spawnWorker(new URL('./alert-worker.ts', import.meta.url), { workerData: data });
+    const w = spawnWorker(siblingModule(import.meta.url, 'alert-worker'), { workerData: data });
     w.on('message', report);
     w.on('error', (err) => report({ type: 'error', error: err.message }));
     w.unref();
