@@ -105,3 +105,22 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/**
+ * The store's database cannot be reached (PostgreSQL down, network cut, a statement timed out).
+ * Nothing was changed; the request path keeps its in-memory index. The admin API answers 503.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The store could not be opened (its database unreachable or unusable): the message says what to do. */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}

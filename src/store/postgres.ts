@@ -1,0 +1,512 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { generateKey, keyLabel } from '../layers/authn/api-key/format.ts';
+import { hashPassword } from '../layers/authn/basic/password.ts';
+import type { PasswordRecord } from '../layers/authn/types.ts';
+import { describeTarget, isUnavailable } from './postgres-errors.ts';
+import { ChangeListener } from './postgres-listener.ts';
+import { auditFromPgRow, changeChannel, ensureSchema, keyFromPgRow, type PgAuditRow, type PgKeyRow, type PgPasswordRow } from './postgres-schema.ts';
+import { keyState, StoreError, StoreOpenError, StoreUnavailableError, type AuditAction, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type RotatedKey, type StoredKey } from './types.ts';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database (a password in it works, passwordEnv is better). */
+  url: string;
+  /** Overrides the URL's password. */
+  password?: string;
+  /** Schema of the tables, created on open. Default "pinpoint". */
+  schema?: string;
+  /** Pooled connections for management and last-used writes. Default 4. */
+  poolSize?: number;
+  connectTimeoutMs?: number;
+  /** Longest wait for one statement (client and server side). Default 10 s. */
+  queryTimeoutMs?: number;
+  /**
+   * Follow other nodes' changes: LISTEN/NOTIFY, a read of missed changes every `refreshMs`, a full
+   * reload every `resyncMs`, last-used writes every `touchFlushMs`. Default true; one-off tools
+   * (the CLI) set false and read only at open.
+   */
+  watch?: boolean;
+  /** Default 5000. */
+  refreshMs?: number;
+  /** Default 10 minutes. */
+  resyncMs?: number;
+  /** Default 1000. */
+  touchFlushMs?: number;
+  /** Longest wait between two reconnect attempts of the listener. Default 5000. */
+  reconnectMaxMs?: number;
+  /** application_name of the connections (pg_stat_activity shows it). Default "pinpoint". */
+  applicationName?: string;
+  /** Where background problems are reported (default: stderr). */
+  report?(message: string): void;
+}
+
+/**
+ * Opens the credential store in PostgreSQL: creates or migrates its tables, loads every key and
+ * password into memory and (watch) starts listening for other nodes' changes. Refuses
+ * (StoreOpenError) when the database cannot be reached: a node never starts without its keys.
+ */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<CredentialStore> {
+  const store = new PostgresCredentialStore(opts);
+  try {
+    await store.start();
+  } catch (err) {
+    await store.close().catch(() => {});
+    const why = isUnavailable(err) ? 'cannot be reached' : 'cannot be used';
+    throw new StoreOpenError(
+      `Cannot open the credential store: ${store.target} ${why}: ${(err as Error).message}. ` +
+        'Pinpoint does not start without it. Start PostgreSQL or fix store.url / store.passwordEnv (or use a SQLite file: store.backend sqlite).',
+      { cause: err },
+    );
+  }
+  return store;
+}
+
+const sha256 = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/** The connection settings: the URL's, with the password from the environment set apart (a URL password is left as it is). */
+function clientConfig(opts: PostgresStoreOptions): pg.ClientConfig {
+  const fromUrl = parseIntoClientConfig(opts.url);
+  const timeout = opts.queryTimeoutMs ?? 10_000;
+  return {
+    ...fromUrl,
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    application_name: opts.applicationName ?? fromUrl.application_name ?? 'pinpoint',
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    query_timeout: timeout,
+    statement_timeout: timeout,
+    // A dead peer (a cut network, no FIN) is noticed by TCP keepalive, not only by the next query.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+class PostgresCredentialStore implements CredentialStore {
+  readonly target: string;
+  private readonly schema: string;
+  private readonly channel: string;
+  private readonly pool: pg.Pool;
+  private readonly listener: ChangeListener | undefined;
+  /** Every key by id, revoked and expired ones too: the request path reads only this. */
+  private index = new Map<string, StoredKey>();
+  /** Passwords by consumer (hashes only): the request path reads only this. */
+  private passwords = new Map<string, PasswordRecord>();
+  /** The highest seq read so far, per table (see postgres-schema.ts for why one per table). */
+  private keySeq = 0;
+  private passwordSeq = 0;
+  private pendingTouches = new Map<string, number>();
+  private timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  /** False from a failure to reach the database until the next success: the log says each change once. */
+  private reachable = true;
+  private readonly report: (m: string) => void;
+  private readonly q;
+
+  constructor(private readonly opts: PostgresStoreOptions) {
+    this.schema = opts.schema ?? 'pinpoint';
+    this.channel = changeChannel(this.schema);
+    this.target = describeTarget(opts.url, this.schema);
+    this.report = opts.report ?? ((m) => process.stderr.write(m + '\n'));
+    const config = clientConfig(opts);
+    this.pool = new pg.Pool({ ...config, max: opts.poolSize ?? 4, idleTimeoutMillis: 30_000 });
+    // An idle pooled connection that dies (server restart, pg_terminate_backend) is reported here;
+    // without a handler the process would crash. The pool drops it and connects anew when needed.
+    this.pool.on('error', (err) => this.unreachable(err));
+    if (opts.watch !== false) {
+      this.listener = new ChangeListener(
+        config,
+        this.channel,
+        {
+          change: () => this.background(() => this.sync()),
+          // Whatever was committed while the connection was down was not notified: reload it all.
+          up: () => this.background(() => this.sync(true)),
+          down: (err) => this.unreachable(err),
+        },
+        opts.reconnectMaxMs,
+      );
+    }
+    const t = (name: string) => `${pg.escapeIdentifier(this.schema)}.${name}`;
+    this.q = {
+      nextSeq: `UPDATE ${t('meta')} SET change_seq = change_seq + 1 RETURNING change_seq`,
+      keysSince: `SELECT * FROM ${t('api_keys')} WHERE seq > $1 ORDER BY seq`,
+      passwordsSince: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')} WHERE seq > $1 ORDER BY seq`,
+      allKeys: `SELECT * FROM ${t('api_keys')}`,
+      allPasswords: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')}`,
+      byId: `SELECT * FROM ${t('api_keys')} WHERE id = $1`,
+      byIdForUpdate: `SELECT * FROM ${t('api_keys')} WHERE id = $1 FOR UPDATE`,
+      list: `SELECT * FROM ${t('api_keys')} ORDER BY created_at, seq, id`,
+      listOfConsumer: `SELECT * FROM ${t('api_keys')} WHERE consumer = $1 ORDER BY created_at, seq, id`,
+      insertKey: `INSERT INTO ${t('api_keys')} (id, consumer, hash, scopes, status, expires_at, created_at, created_by, name, rotated_from, seq)
+                  VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING *`,
+      revoke: `UPDATE ${t('api_keys')} SET status = 'revoked', revoked_at = $2, revoked_reason = $3, seq = $4 WHERE id = $1 RETURNING *`,
+      replace: `UPDATE ${t('api_keys')} SET expires_at = $2, replaced_by = $3, seq = $4 WHERE id = $1 RETURNING *`,
+      passwordOf: `SELECT hash FROM ${t('passwords')} WHERE consumer = $1 FOR UPDATE`,
+      upsertPassword: `INSERT INTO ${t('passwords')} (consumer, hash, updated_at, updated_by, seq) VALUES ($1, $2, $3, $4, $5)
+                       ON CONFLICT (consumer) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, seq = EXCLUDED.seq`,
+      audit: `INSERT INTO ${t('audit_log')} (at, actor, action, key_id, consumer, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      auditSince: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 ORDER BY id DESC LIMIT $2`,
+      auditOfKey: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 AND key_id = $3 ORDER BY id DESC LIMIT $2`,
+      // Rows locked in id order: two nodes writing the same keys' times never deadlock.
+      lockForTouch: `SELECT 1 FROM ${t('api_keys')} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+      touch: `UPDATE ${t('api_keys')} AS k SET last_used_at = GREATEST(coalesce(k.last_used_at, 0), v.at)
+              FROM unnest($1::text[], $2::bigint[]) AS v(id, at) WHERE k.id = v.id`,
+    };
+  }
+
+  async start(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await ensureSchema(client, this.schema);
+    } finally {
+      client.release();
+    }
+    // Listening before the first read: a change committed in between is then read twice, never missed.
+    await this.listener?.start();
+    await this.sync(true);
+    if (this.opts.watch === false) return;
+    // Unref'd: an open store never keeps a process alive by its timers.
+    this.timers = [
+      setInterval(() => this.background(() => this.sync()), this.opts.refreshMs ?? 5000).unref(),
+      setInterval(() => this.background(() => this.sync(true)), this.opts.resyncMs ?? 600_000).unref(),
+      setInterval(() => this.background(() => this.writeTouches()), this.opts.touchFlushMs ?? 1000).unref(),
+    ];
+  }
+
+  // --- the request path: memory only -------------------------------------------------
+
+  get(id: string): StoredKey | undefined {
+    return this.index.get(id);
+  }
+
+  password(consumer: string): PasswordRecord | undefined {
+    return this.passwords.get(consumer);
+  }
+
+  touch(id: string, at: number): void {
+    const prev = this.pendingTouches.get(id);
+    if (prev === undefined || at > prev) this.pendingTouches.set(id, at);
+  }
+
+  // --- management ----------------------------------------------------------------------
+
+  async createKey(input: CreateKeyInput): Promise<IssuedKey> {
+    return this.write((c, seq, now) => this.insertKey(c, input, seq, now));
+  }
+
+  async listKeys(filter: { consumer?: string } = {}): Promise<StoredKey[]> {
+    return this.read(async () => {
+      await this.writeTouches();
+      const { rows } = filter.consumer === undefined ? await this.pool.query<PgKeyRow>(this.q.list) : await this.pool.query<PgKeyRow>(this.q.listOfConsumer, [filter.consumer]);
+      return rows.map(keyFromPgRow);
+    });
+  }
+
+  async getKey(id: string): Promise<StoredKey | undefined> {
+    return this.read(async () => {
+      await this.writeTouches();
+      const { rows } = await this.pool.query<PgKeyRow>(this.q.byId, [id]);
+      return rows[0] && keyFromPgRow(rows[0]);
+    });
+  }
+
+  async revokeKey(id: string, reason: string, actor: string): Promise<StoredKey> {
+    return this.write(async (c, seq, now) => {
+      const old = await this.mustGet(c, id);
+      if (old.status === 'revoked') throw new StoreError('conflict', `key ${keyLabel(id)} was already revoked at ${new Date(old.revokedAt!).toISOString()}`);
+      const { rows } = await c.query<PgKeyRow>(this.q.revoke, [id, now, reason, seq]);
+      await this.audit(c, now, actor, 'revoke', id, old.consumer, { reason });
+      return keyFromPgRow(rows[0]);
+    });
+  }
+
+  async rotateKey(id: string, opts: { overlapMs: number; actor: string }): Promise<RotatedKey> {
+    this.open();
+    if (!Number.isFinite(opts.overlapMs) || opts.overlapMs < 0) throw new RangeError('overlapMs must be a finite number >= 0');
+    return this.write(async (c, seq, now) => {
+      const old = await this.mustGet(c, id);
+      const state = keyState(old, now);
+      if (state !== 'active') throw new StoreError('conflict', `key ${keyLabel(id)} is ${state}: only an active key is rotated; create a new key instead`);
+      if (old.replacedBy) throw new StoreError('conflict', `key ${keyLabel(id)} was already rotated; its replacement is ${keyLabel(old.replacedBy)}`);
+      const lifetime = old.expiresAt !== undefined ? old.expiresAt - old.createdAt : undefined;
+      const issued = await this.insertKey(
+        c,
+        { consumer: old.consumer, scopes: old.scopes, name: old.name, expiresAt: lifetime !== undefined ? now + lifetime : undefined, actor: opts.actor },
+        seq,
+        now,
+        id,
+      );
+      const oldExpiresAt = Math.min(old.expiresAt ?? Infinity, now + opts.overlapMs);
+      const { rows } = await c.query<PgKeyRow>(this.q.replace, [id, oldExpiresAt, issued.record.id, seq]);
+      await this.audit(c, now, opts.actor, 'rotate', id, old.consumer, { replacedBy: issued.record.id, overlapMs: opts.overlapMs, expiresAt: oldExpiresAt });
+      return { ...issued, previous: keyFromPgRow(rows[0]) };
+    });
+  }
+
+  async setPassword(consumer: string, password: string, actor: string): Promise<PasswordRecord> {
+    this.open();
+    // Hashed before the transaction: scrypt takes tens of milliseconds, the write lock must not.
+    const hash = await hashPassword(password);
+    await this.write(async (c, seq, now) => {
+      const { rows } = await c.query<{ hash: string | null }>(this.q.passwordOf, [consumer]);
+      const replaced = rows[0]?.hash != null;
+      await c.query(this.q.upsertPassword, [consumer, hash, now, actor, seq]);
+      await this.audit(c, now, actor, 'set_password', `password:${consumer}`, consumer, { replaced });
+    });
+    return this.passwords.get(consumer) ?? { consumer, hash, updatedAt: Date.now() };
+  }
+
+  async removePassword(consumer: string, actor: string): Promise<void> {
+    await this.write(async (c, seq, now) => {
+      const { rows } = await c.query<{ hash: string | null }>(this.q.passwordOf, [consumer]);
+      if (rows[0]?.hash == null) throw new StoreError('not_found', `consumer ${JSON.stringify(consumer)} has no password`);
+      await c.query(this.q.upsertPassword, [consumer, null, now, actor, seq]);
+      await this.audit(c, now, actor, 'remove_password', `password:${consumer}`, consumer, {});
+    });
+  }
+
+  async listAudit(filter: { since?: number; limit?: number; keyId?: string } = {}): Promise<AuditEntry[]> {
+    return this.read(async () => {
+      const since = filter.since ?? 0;
+      const limit = Math.max(1, Math.min(filter.limit ?? 100, 10_000));
+      const { rows } =
+        filter.keyId === undefined
+          ? await this.pool.query<PgAuditRow>(this.q.auditSince, [since, limit])
+          : await this.pool.query<PgAuditRow>(this.q.auditOfKey, [since, limit, filter.keyId]);
+      return rows.map(auditFromPgRow);
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.read(() => this.writeTouches());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.listener?.close();
+    try {
+      await this.writeTouches();
+    } catch (err) {
+      this.report(`credential store ${this.target}: the last-used times of ${this.pendingTouches.size} keys were not written at close: ${(err as Error).message}`);
+    } finally {
+      await this.pool.end();
+    }
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  /**
+   * One write transaction: takes the next change seq (which serialises writers of every node),
+   * runs `work`, notifies the other nodes on commit, then reads the change into this node's index.
+   */
+  private async write<T>(work: (c: pg.PoolClient, seq: number, now: number) => Promise<T>): Promise<T> {
+    this.open();
+    const result = await this.guard(async () => {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ change_seq: string }>(this.q.nextSeq);
+        const seq = Number(rows[0].change_seq);
+        const out = await work(client, seq, Date.now());
+        await client.query('SELECT pg_notify($1, $2)', [this.channel, String(seq)]);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        if (isUnavailable(err)) broken = err as Error;
+        else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        // A connection that failed mid-transaction is dropped, not handed to the next caller.
+        client.release(broken);
+      }
+    });
+    // The change is committed: a failure to read it back leaves it for the next refresh, it is no error.
+    await this.sync().catch((err: Error) => this.unreachable(err));
+    return result;
+  }
+
+  /** A management read: refused once closed, and "unavailable" when the database is unreachable. */
+  private async read<T>(work: () => Promise<T>): Promise<T> {
+    this.open();
+    return this.guard(work);
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof StoreError || !isUnavailable(err)) throw err;
+      this.unreachable(err as Error);
+      throw new StoreUnavailableError(
+        `The credential store (${this.target}) cannot be reached: ${(err as Error).message}. ` +
+          'The gateway keeps serving the keys and passwords it knows; changes wait until the database is back.',
+        { cause: err },
+      );
+    }
+  }
+
+  /** Inside a write transaction: a fresh key row and its audit entry. */
+  private async insertKey(c: pg.PoolClient, input: CreateKeyInput, seq: number, now: number, rotatedFrom?: string): Promise<IssuedKey> {
+    // 62^10 ids make a collision all but impossible; ON CONFLICT DO NOTHING turns one into a retry.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { key, id } = generateKey();
+      const { rows } = await c.query<PgKeyRow>(this.q.insertKey, [
+        id,
+        input.consumer,
+        sha256(key),
+        [...input.scopes],
+        input.expiresAt ?? null,
+        now,
+        input.actor,
+        input.name ?? null,
+        rotatedFrom ?? null,
+        seq,
+      ]);
+      if (rows.length === 0) continue;
+      const details: Record<string, unknown> = { scopes: [...input.scopes] };
+      if (input.expiresAt !== undefined) details.expiresAt = input.expiresAt;
+      if (input.name !== undefined) details.name = input.name;
+      if (rotatedFrom !== undefined) details.rotatedFrom = rotatedFrom;
+      await this.audit(c, now, input.actor, 'create', id, input.consumer, details);
+      return { key, record: keyFromPgRow(rows[0]) };
+    }
+    throw new Error('could not find a free key id in 5 attempts');
+  }
+
+  private async audit(c: pg.PoolClient, at: number, actor: string, action: AuditAction, keyId: string, consumer: string, details: Record<string, unknown>): Promise<void> {
+    await c.query(this.q.audit, [at, actor, action, keyId, consumer, JSON.stringify(details)]);
+  }
+
+  private async mustGet(c: pg.PoolClient, id: string): Promise<StoredKey> {
+    const { rows } = await c.query<PgKeyRow>(this.q.byIdForUpdate, [id]);
+    if (!rows[0]) throw new StoreError('not_found', `no key has id ${JSON.stringify(id)}`);
+    return keyFromPgRow(rows[0]);
+  }
+
+  // --- following the database: one read at a time ------------------------------------
+
+  private tail: Promise<void> = Promise.resolve();
+  /** A read queued behind the running one and not started yet: later callers share it. */
+  private queued: Promise<void> | undefined;
+  private queuedFull = false;
+
+  /**
+   * Reads what changed since the last read (full: everything) into the index. Reads run one at a
+   * time; a call made while one runs queues one more, started after it, so a caller that has
+   * just committed always gets a read that sees its commit.
+   */
+  private sync(full = false): Promise<void> {
+    this.queuedFull ||= full;
+    if (this.queued) return this.queued;
+    const run = this.tail.then(() => {
+      this.queued = undefined;
+      const all = this.queuedFull;
+      this.queuedFull = false;
+      return all ? this.loadAll() : this.loadChanges();
+    });
+    this.queued = run;
+    this.tail = run.catch(() => {});
+    return run;
+  }
+
+  private async loadChanges(): Promise<void> {
+    const [keys, passwords] = await Promise.all([
+      this.pool.query<PgKeyRow>(this.q.keysSince, [this.keySeq]),
+      this.pool.query<PgPasswordRow>(this.q.passwordsSince, [this.passwordSeq]),
+    ]);
+    for (const row of keys.rows) {
+      this.index.set(row.id, keyFromPgRow(row));
+      this.keySeq = Math.max(this.keySeq, Number(row.seq));
+    }
+    for (const row of passwords.rows) {
+      this.applyPassword(row);
+      this.passwordSeq = Math.max(this.passwordSeq, Number(row.seq));
+    }
+    this.reachableAgain();
+  }
+
+  /** Everything, in one snapshot: after a reconnect, and now and then as a safety net. */
+  private async loadAll(): Promise<void> {
+    const client = await this.pool.connect();
+    let keys: PgKeyRow[];
+    let passwords: PgPasswordRow[];
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      keys = (await client.query<PgKeyRow>(this.q.allKeys)).rows;
+      passwords = (await client.query<PgPasswordRow>(this.q.allPasswords)).rows;
+      await client.query('COMMIT');
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    client.release();
+    this.index = new Map(keys.map((r) => [r.id, keyFromPgRow(r)]));
+    this.keySeq = keys.reduce((m, r) => Math.max(m, Number(r.seq)), 0);
+    this.passwords = new Map();
+    for (const row of passwords) this.applyPassword(row);
+    this.passwordSeq = passwords.reduce((m, r) => Math.max(m, Number(r.seq)), 0);
+    this.reachableAgain();
+  }
+
+  private applyPassword(row: PgPasswordRow): void {
+    if (row.hash === null) this.passwords.delete(row.consumer);
+    else this.passwords.set(row.consumer, { consumer: row.consumer, hash: row.hash, updatedAt: Number(row.updated_at) });
+  }
+
+  /** Writes pending last-used times in one transaction; on failure they wait for the next try. */
+  private async writeTouches(): Promise<void> {
+    if (this.pendingTouches.size === 0) return;
+    const batch = this.pendingTouches;
+    this.pendingTouches = new Map();
+    const ids = [...batch.keys()];
+    const client = await this.pool.connect().catch((err: Error) => {
+      this.requeue(batch);
+      throw err;
+    });
+    try {
+      await client.query('BEGIN');
+      await client.query(this.q.lockForTouch, [ids]);
+      await client.query(this.q.touch, [ids, ids.map((id) => batch.get(id)!)]);
+      await client.query('COMMIT');
+      client.release();
+    } catch (err) {
+      client.release(err as Error);
+      this.requeue(batch);
+      throw err;
+    }
+  }
+
+  private requeue(batch: Map<string, number>): void {
+    for (const [id, at] of batch) this.touch(id, at);
+  }
+
+  private background(work: () => Promise<void>): void {
+    if (this.closed) return;
+    work().catch((err: Error) => {
+      if (this.closed) return;
+      if (isUnavailable(err)) this.unreachable(err);
+      else this.report(`credential store ${this.target}: ${err.message}`);
+    });
+  }
+
+  private unreachable(err: Error): void {
+    if (this.closed || !this.reachable) return;
+    this.reachable = false;
+    this.report(
+      `credential store ${this.target} cannot be reached (${err.message}): serving the ${this.index.size} keys and ${this.passwords.size} passwords in memory; ` +
+        'key and password changes answer 503 until it is back; reconnecting',
+    );
+  }
+
+  private reachableAgain(): void {
+    if (this.reachable || this.closed) return;
+    this.reachable = true;
+    this.report(`credential store ${this.target} is reachable again: ${this.index.size} keys and ${this.passwords.size} passwords in memory`);
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error(`credential store ${this.target} is closed`);
+  }
+}
