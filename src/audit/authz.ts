@@ -87,16 +87,21 @@ export function auditScopes(config: Config, keys: readonly StoredKey[], use: Rea
 
 export function auditDenyRules(config: Config, hits: ReadonlyMap<string, number>, sinceDays: number): Finding[] {
   const out: Finding[] = [];
+  const idle = (ruleId: string, subject: string, owner: string, rule: { id: string; reason?: string }) => {
+    if ((hits.get(ruleId) ?? 0) > 0) return;
+    out.push({
+      severity: 'info', check: 'authz.deny_never_fired', subject,
+      message: `deny rule ${rule.id} of ${owner}${rule.reason ? ` ("${rule.reason}")` : ''} has not refused a request in the last ${sinceDays} days`,
+      suggestion: `remove it if what it guards against is gone; keep it if it is a standing safeguard`,
+    });
+  };
+  // Rule ids as the authz layer writes them in decisions (src/layers/authz/denials.ts explicitDeny).
+  for (const rule of config.authz.deny) idle(`authz.deny.${rule.id}`, `gateway deny ${rule.id}`, 'the gateway (authz.deny)', rule);
+  for (const [tenant, t] of Object.entries(config.tenants)) {
+    for (const rule of t.deny ?? []) idle(`tenants.${tenant}.deny.${rule.id}`, `tenant ${tenant} deny ${rule.id}`, `tenant ${tenant} (tenants.${tenant}.deny)`, rule);
+  }
   for (const route of config.routes) {
-    for (const rule of route.authz?.deny ?? []) {
-      const ruleId = `route:${route.id}:authz.deny.${rule.id}`;
-      if ((hits.get(ruleId) ?? 0) > 0) continue;
-      out.push({
-        severity: 'info', check: 'authz.deny_never_fired', subject: `route ${route.id} deny ${rule.id}`,
-        message: `deny rule ${rule.id} of route ${route.id}${rule.reason ? ` ("${rule.reason}")` : ''} has not refused a request in the last ${sinceDays} days`,
-        suggestion: `remove it if what it guards against is gone; keep it if it is a standing safeguard`,
-      });
-    }
+    for (const rule of route.authz?.deny ?? []) idle(`route:${route.id}:authz.deny.${rule.id}`, `route ${route.id} deny ${rule.id}`, `route ${route.id}`, rule);
   }
   return out;
 }

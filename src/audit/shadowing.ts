@@ -15,7 +15,7 @@ export function auditShadowedAllows(config: Config): Finding[] {
     const rules = route.authz?.deny ?? [];
     const methods = route.methods ?? ['*'];
     for (const rule of rules) {
-      if (rule.consumers || rule.tenants || rule.when) continue;
+      if (rule.consumers || rule.tenants || rule.when || rule.except) continue;
       const covered = rule.methods ? methods.filter((m) => m === '*' || rule.methods!.includes(m)) : methods;
       if (covered.length === 0) continue;
       const everyone = !rule.roles || coversEveryPassingRole(config, route, rule.roles);
@@ -28,6 +28,31 @@ export function auditShadowedAllows(config: Config): Finding[] {
         suggestion: `if the route is locked down on purpose, remove ${covered.join(', ')} from its methods (callers then get 405, not 403); otherwise narrow deny rule ${rule.id} with consumers, tenants, roles or when`,
       });
     }
+  }
+  out.push(...lockdownsWithoutExemption(config));
+  return out;
+}
+
+/**
+ * Gateway and tenant deny rules (lock-downs) that refuse every caller of the routes they
+ * cover: intended while a lock-down lasts, easy to forget after; said once per rule.
+ */
+function lockdownsWithoutExemption(config: Config): Finding[] {
+  const out: Finding[] = [];
+  const rules = [
+    ...config.authz.deny.map((rule, i) => ({ rule, where: `authz.deny[${i}]`, owner: 'gateway' })),
+    ...Object.entries(config.tenants).flatMap(([name, t]) => (t.deny ?? []).map((rule, i) => ({ rule, where: `tenants.${name}.deny[${i}]`, owner: `tenant ${name}'s` }))),
+  ];
+  for (const { rule, where, owner } of rules) {
+    if (rule.consumers || (rule as { tenants?: unknown }).tenants || rule.roles || rule.when || rule.except) continue;
+    const routes = rule.routes ? rule.routes.join(', ') : 'every route with authn';
+    out.push({
+      severity: 'low',
+      check: 'authz.allow_shadowed',
+      subject: `${owner} deny ${rule.id}`,
+      message: `${owner} deny rule ${rule.id} (${where}) refuses every caller of ${routes}${rule.methods ? ` for ${rule.methods.join(', ')}` : ''}: no one is exempt, what those routes allow there can never apply`,
+      suggestion: `remove ${where} when the lock-down is over; to keep operators in meanwhile, add except: { roles: [...] }`,
+    });
   }
   return out;
 }

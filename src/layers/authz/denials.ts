@@ -2,6 +2,7 @@ import type { Denial, Evidence, Fix } from '../../decision/types.ts';
 import type { Identity } from '../authn/types.ts';
 import type { EvalContext } from '../../pipeline/types.ts';
 import type { CompiledCondition, Failure } from './conditions.ts';
+import { originPath, type DenyPlan } from './deny.ts';
 import type { OwnerRead, OwnerSource } from './owner.ts';
 
 /**
@@ -36,15 +37,19 @@ export function credentialText(id: Identity): string {
   return `token ${id.credential} (${id.via})`;
 }
 
-export function explicitDeny(s: Site, rule: { id: string; reason?: string }, evidence: Evidence[]): Denial {
+export function explicitDeny(s: Site, rule: DenyPlan, evidence: Evidence[]): Denial {
+  const o = rule.origin;
+  const at = originPath(o, s.routeIndex);
+  const declared = o.kind === 'gateway' ? `gateway deny rule ${rule.id} (${at})` : o.kind === 'tenant' ? `deny rule ${rule.id} of tenant ${o.tenant} (${at})` : `deny rule ${rule.id} of ${routeText(s)}`;
+  const ruleId = o.kind === 'gateway' ? `authz.deny.${rule.id}` : o.kind === 'tenant' ? `tenants.${o.tenant}.deny.${rule.id}` : `route:${s.routeId}:authz.deny.${rule.id}`;
   return {
     code: 'authz.explicit_deny',
-    ruleId: `route:${s.routeId}:authz.deny.${rule.id}`,
+    ruleId,
     ruleName: rule.id,
-    detail: `deny rule ${rule.id} of ${routeText(s)} matched${rule.reason ? `: ${rule.reason}` : ''}; deny rules win over every allow`,
+    detail: `${declared} matched${o.kind === 'route' ? '' : ` on ${routeText(s)}`}${rule.reason ? `: ${rule.reason}` : ''}; deny rules win over every allow`,
     hint: 'This request is blocked by a rule of the API owner; sending it again will not help.',
     evidence,
-    fixes: [fix('operator', `Remove or narrow deny rule ${rule.id} (routes[${s.routeIndex}].authz.deny) once its reason no longer holds.`)],
+    fixes: [fix('operator', `Remove or narrow deny rule ${rule.id} (${at}) once its reason no longer holds${rule.except ? '' : ', or exempt callers with except'}.`)],
     extensions: { rule: rule.id },
   };
 }

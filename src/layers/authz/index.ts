@@ -3,12 +3,14 @@ import type { Denial, Evidence } from '../../decision/types.ts';
 import type { EvalContext, Layer, LayerResult } from '../../pipeline/types.ts';
 import { SKIP } from '../../pipeline/types.ts';
 import type { Identity } from '../authn/types.ts';
+import { denyMatches, holdsAny, type DenyPlan } from './deny.ts';
 import * as deny from './denials.ts';
 import { ConfigPathError } from './errors.ts';
+import { compileLockdown } from './lockdown.ts';
 import { createOwnerLookups, type OwnerLookups } from './lookup.ts';
 import { actingRoles, lookupRequest } from './owner.ts';
 import { carriesScopes, Roles, scopesCover } from './permissions.ts';
-import { compileRoutePlan, requirementsFor, unknownRole, type DenyPlan, type RoutePlan } from './plan.ts';
+import { compileRoutePlan, requirementsFor, unknownRole, type RoutePlan } from './plan.ts';
 import { consumerAttributes, Inputs, refContext, shown, type Attributes } from './references.ts';
 
 /** What the authz layer needs from outside the config, injected by the runtime. */
@@ -25,16 +27,22 @@ export { createOwnerLookups, type OwnerLookups };
  * The authz layer, compiled from the config; undefined when no route uses it, so that a
  * config without it pays nothing.
  *
- * Order of the checks (the first refusal is the answer): explicit deny rules, the route's
- * and the tenant's tenant restrictions, required roles, permissions (roles) then scopes (the
+ * Order of the checks (the first refusal is the answer): explicit deny rules (the gateway's,
+ * the caller's tenant's, the route's), the route's and the tenant's tenant restrictions, required roles, permissions (roles) then scopes (the
  * credential), conditions, ownership (the one part that may call out).
  */
 export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefined {
-  if (!config.routes.some((r) => r.authz)) return undefined;
+  const lockdownDeclared = config.authz.deny.length > 0 || Object.values(config.tenants).some((t) => t.deny?.length);
+  if (!lockdownDeclared && !config.routes.some((r) => r.authz)) return undefined;
   const roles = new Roles(config);
   checkConsumerRoles(config, roles);
   const tenantRoutes = compileTenantRoutes(config);
   const rc = refContext(config);
+  const defined = roles.names();
+  const lockdown = compileLockdown(config, rc, (role, path) => {
+    if (defined.size > 0 && !defined.has(role)) throw new ConfigPathError(unknownRole(role, defined), path);
+  });
+  const routeIndex = new Map(config.routes.map((r, i) => [r.id, i]));
   const plans = new Map<string, RoutePlan>();
   config.routes.forEach((r, i) => {
     if (r.authz) plans.set(r.id, compileRoutePlan(config, i, roles, rc));
@@ -53,22 +61,24 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
     name: 'authz',
     // Only a config with ownership lookups calls out; then the layer is not run on a request already refused.
     callsOut: usesLookup || undefined,
-    needsBody: (route) => plans.get(route.id)?.needsBody ?? false,
+    needsBody: (route) => (plans.get(route.id)?.needsBody ?? false) || lockdown.needsBody.has(route.id),
     evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult> {
       const route = ctx.route;
       if (!route) return SKIP;
       const plan = plans.get(route.id);
-      if (!plan) return undefined;
+      if (!plan && !lockdown.covered.has(route.id)) return undefined;
       const id = ctx.identity;
       if (!id) return SKIP; // authn refused: there is nobody to authorize
       let inputs: Inputs | undefined;
       const inp = () => (inputs ??= new Inputs(ctx, attributes));
       const t = now();
 
-      for (const d of plan.deny) {
-        const matched = denyMatches(d, ctx, id, inp, t);
-        if (matched) return deny.explicitDeny(deny.site(ctx, plan.routeIndex), d, matched);
-      }
+      const refused =
+        firstDeny(lockdown.gateway.get(route.id), ctx, id, inp, t) ??
+        (id.tenant === undefined ? undefined : firstDeny(lockdown.tenants.get(id.tenant)?.get(route.id), ctx, id, inp, t)) ??
+        firstDeny(plan?.deny, ctx, id, inp, t);
+      if (refused) return deny.explicitDeny(deny.site(ctx, routeIndex.get(route.id)!), refused.rule, refused.evidence);
+      if (!plan) return undefined;
       if (plan.tenants && (id.tenant === undefined || !plan.tenants.has(id.tenant))) {
         return deny.tenantNotAllowed(deny.site(ctx, plan.routeIndex), id, 'route', [...plan.tenants]);
       }
@@ -141,36 +151,14 @@ function permissions(reqs: readonly { permission: string }[]): string[] {
   return reqs.map((r) => r.permission);
 }
 
-function holdsAny(held: readonly string[], granting: ReadonlySet<string>): boolean {
-  for (let i = 0; i < held.length; i++) if (granting.has(held[i])) return true;
-  return false;
-}
-
-/** The evidence of a deny rule whose every selector matches, or undefined. */
-function denyMatches(d: DenyPlan, ctx: EvalContext, id: Identity, inputs: () => Inputs, now: number): Evidence[] | undefined {
-  const evidence: Evidence[] = [];
-  if (d.methods) {
-    if (!d.methods.has(ctx.req.method)) return undefined;
-    evidence.push({ where: 'method', expected: `one of ${[...d.methods].join(', ')}`, observed: ctx.req.method });
+/** The first rule of a list that matches, with its evidence. */
+function firstDeny(rules: readonly DenyPlan[] | undefined, ctx: EvalContext, id: Identity, inputs: () => Inputs, now: number): { rule: DenyPlan; evidence: Evidence[] } | undefined {
+  if (!rules) return undefined;
+  for (const rule of rules) {
+    const evidence = denyMatches(rule, ctx, id, inputs, now);
+    if (evidence) return { rule, evidence };
   }
-  if (d.consumers) {
-    if (!d.consumers.has(id.consumer)) return undefined;
-    evidence.push({ where: 'consumer', expected: `one of ${[...d.consumers].join(', ')}`, observed: id.consumer });
-  }
-  if (d.tenants) {
-    if (id.tenant === undefined || !d.tenants.has(id.tenant)) return undefined;
-    evidence.push({ where: 'tenant', expected: `one of ${[...d.tenants].join(', ')}`, observed: id.tenant });
-  }
-  if (d.roles) {
-    if (!holdsAny(id.roles, d.roles)) return undefined;
-    evidence.push({ where: 'roles', expected: `any of ${[...d.roles].join(', ')}`, observed: id.roles.join(', ') });
-  }
-  for (const c of d.when) {
-    if (c.check(inputs(), now)) return undefined;
-    evidence.push({ where: `condition:${c.id}`, expected: c.text, observed: 'holds' });
-  }
-  if (evidence.length === 0) evidence.push({ where: 'route', expected: 'no deny rule without selectors', observed: 'every request' });
-  return evidence;
+  return undefined;
 }
 
 /** RFC 6750 §3.1: insufficient_scope goes to bearer credentials (tokens, or a key sent as a bearer token). */

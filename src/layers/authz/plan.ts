@@ -1,6 +1,7 @@
 import type { Config, RouteConfig } from '../../config/schema.ts';
 import { closest } from '../../config/suggest.ts';
 import { compileCondition, type CompiledCondition } from './conditions.ts';
+import { checkParamRefs, compileDenyRule, type DenyPlan } from './deny.ts';
 import { ConfigPathError } from './errors.ts';
 import { compileOwner, type OwnerPlan } from './owner.ts';
 import { coveringGrants, type Roles } from './permissions.ts';
@@ -14,16 +15,6 @@ export interface Requirement {
   covering: ReadonlySet<string>;
   /** Per role table ('' or a tenant with its own roles): the roles that grant it. */
   granting: ReadonlyMap<string, ReadonlySet<string>>;
-}
-
-export interface DenyPlan {
-  id: string;
-  reason?: string;
-  consumers?: ReadonlySet<string>;
-  tenants?: ReadonlySet<string>;
-  roles?: ReadonlySet<string>;
-  methods?: ReadonlySet<string>;
-  when: CompiledCondition[];
 }
 
 export interface RoutePlan {
@@ -62,15 +53,17 @@ export function compileRoutePlan(config: Config, index: number, roles: Roles, rc
       return compileCondition(c, [...path, j], rc, `conditions[${j}]`);
     });
   const conditions = conds(a.conditions, at('conditions'));
-  const deny: DenyPlan[] = a.deny.map((d, j) => ({
-    id: d.id,
-    reason: d.reason,
-    consumers: d.consumers && new Set(d.consumers),
-    tenants: d.tenants && new Set(d.tenants),
-    roles: d.roles && new Set(d.roles),
-    methods: d.methods && new Set(d.methods),
-    when: d.when ? conds(d.when, at('deny', j, 'when')) : [],
-  }));
+  const checkRole = (r: string, p: (string | number)[]) => {
+    if (defined.size > 0 && !defined.has(r)) throw new ConfigPathError(unknownRole(r, defined), p);
+  };
+  const deny: DenyPlan[] = a.deny.map((d, j) =>
+    compileDenyRule(d, { kind: 'route' }, at('deny', j), {
+      rc,
+      routes: [route],
+      // except.roles is checked against the defined roles (a typo would exempt nobody); a route rule's roles are left as they always were.
+      checkRole: (r, p) => (p.includes('except') ? checkRole(r, p) : undefined),
+    }),
+  );
   const owner = a.owner && compileOwner(a.owner, config, index);
   return {
     routeId: route.id,
@@ -113,19 +106,9 @@ function requirements(route: RouteConfig, index: number, roles: Roles): Map<stri
   return out;
 }
 
-/** A param: reference must name a parameter of every path of the route. */
-function checkParamRefs(c: ConditionConfig, route: RouteConfig, path: (string | number)[]): void {
-  for (const [key, ref] of [['value', c.value], ['equals', c.equals], ['in', typeof c.in === 'string' ? c.in : undefined]] as const) {
-    if (typeof ref !== 'string' || !ref.startsWith('param:')) continue;
-    const name = ref.slice(6);
-    const missing = route.paths.find((p) => !new RegExp(`:${name}(?![A-Za-z0-9_])`).test(p));
-    if (missing) throw new ConfigPathError(`${ref}: path ${missing} of route ${route.id} has no parameter ${name}`, [...path, key]);
-  }
-}
-
 function unknownRole(role: string, defined: Set<string>): string {
   const guess = closest(role, [...defined]);
   return `role ${JSON.stringify(role)} is not defined under roles (defined: ${[...defined].join(', ') || 'none'})${guess ? `; did you mean "${guess}"?` : ''}`;
 }
 
-export { unknownRole };
+export { unknownRole, type DenyPlan };

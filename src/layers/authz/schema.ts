@@ -73,7 +73,16 @@ export const Condition = z
   });
 export type ConditionConfig = z.output<typeof Condition>;
 
-const DenyRule = z.strictObject({
+const Except = z
+  .strictObject({
+    consumers: z.array(z.string()).min(1).optional().describe('These consumers are exempt.'),
+    tenants: z.array(z.string()).min(1).optional().describe('Consumers of these tenants are exempt.'),
+    roles: z.array(z.string()).min(1).optional().describe('Callers holding any of these roles are exempt (admin during a lock-down).'),
+  })
+  .refine((e) => e.consumers !== undefined || e.tenants !== undefined || e.roles !== undefined, 'except names at least one of consumers, tenants, roles');
+
+/** What every deny rule matches on; a rule refuses when all of its matchers match and except does not. */
+const denyMatchers = {
   id: z.string().regex(NAME, 'a rule id is letters, digits, _ . -').describe('Name of the rule, shown in decisions.'),
   reason: z.string().optional().describe('Why the rule exists (operator view only).'),
   consumers: z.array(z.string()).min(1).optional().describe('Matches these consumers only.'),
@@ -81,8 +90,31 @@ const DenyRule = z.strictObject({
   roles: z.array(z.string()).min(1).optional().describe('Matches callers holding any of these roles only.'),
   methods: z.array(z.string().regex(/^[A-Z-]+$/)).min(1).optional().describe('Matches these methods only.'),
   when: z.array(Condition).min(1).optional().describe('Matches only when every condition holds.'),
-});
+  except: Except.optional().describe('Callers the rule never refuses, even when everything else matches.'),
+};
+
+const DenyRule = z.strictObject(denyMatchers);
+
+/** A route id, or a glob of route ids where * stands for any run of characters (orders-*). */
+const RouteSelector = z
+  .string()
+  .regex(/^[A-Za-z0-9_.*-]+$/, 'a route selector is a route id, or a glob of ids with * (orders-*)')
+  .describe('A route id, or a glob of route ids (* for any characters).');
+
+const routesKey = {
+  routes: z
+    .array(RouteSelector)
+    .min(1)
+    .optional()
+    .describe('Routes the rule covers, by id or glob of ids (orders-*); absent: every route with authn. Each entry must name at least one route with authn.'),
+};
+
+const GatewayDenyRule = z.strictObject({ ...denyMatchers, ...routesKey });
+const { tenants: _tenants, ...tenantMatchers } = denyMatchers;
+const TenantDenyRule = z.strictObject({ ...tenantMatchers, ...routesKey });
 export type DenyRuleConfig = z.output<typeof DenyRule>;
+export type GatewayDenyRuleConfig = z.output<typeof GatewayDenyRule>;
+export type TenantDenyRuleConfig = z.output<typeof TenantDenyRule>;
 
 const Lookup = z.strictObject({
   service: z.string().describe('Service (under services:) asked for the owner.'),
@@ -134,6 +166,15 @@ export const routeShape = {
 };
 
 export const topShape = {
+  authz: z
+    .strictObject({
+      deny: z
+        .array(GatewayDenyRule)
+        .default([])
+        .describe('Gateway-wide deny rules (lock-downs): each covers the routes it names (every route with authn when absent) and refuses a matching request whatever else allows it. Checked before tenants\' and routes\' deny rules.'),
+    })
+    .prefault({})
+    .describe('Authorization rules of the whole gateway.'),
   roles: z.record(z.string().regex(NAME), Role).default({}).describe('Roles by name: what each grants. Consumers get roles under consumers.<name>.roles (and tokens through the issuer\'s rolesClaim).'),
 };
 
@@ -147,4 +188,8 @@ export const consumerShape = {
 export const tenantShape = {
   roles: z.record(z.string().regex(NAME), Role).optional().describe('Roles of this tenant, replacing the top-level roles of the same name for its consumers.'),
   routes: z.array(z.string()).min(1).optional().describe('When set, this tenant\'s consumers may use only these routes (by id) among those with authz.'),
+  deny: z
+    .array(TenantDenyRule)
+    .optional()
+    .describe('Deny rules for this tenant\'s consumers (a lock-down of one tenant): as authz.deny, on the routes each names (every route with authn when absent). Checked after the gateway\'s, before the route\'s.'),
 };
