@@ -93,4 +93,9 @@ export interface Decision {
   extensions?: Record<string, unknown>;
   /** Set when a layer answered an allowed request itself (a CORS preflight): nothing was forwarded. */
   answer?: { status: number };
+  /**
+   * owner.record on a create route: what the gateway recorded about the resource the request
+   * created, after the answer was relayed (failed: why nothing was recorded).
+   */
+  ownerRecord?: { resource: string; id?: string; outcome: 'created' | 'unchanged' | 'conflict' | 'failed'; detail: string };
 }

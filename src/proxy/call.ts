@@ -51,6 +51,9 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
   private badResponse: string | null = null;
   private done = false;
   private t0 = 0;
+  /** A 2xx answer's body kept while relayed (captureLimit > 0); null when none is kept. */
+  private captured: Buffer[] | null = null;
+  private capturedBytes = 0;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -62,6 +65,8 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
     private readonly body: IncomingMessage | Buffer | null,
     retryable: boolean,
     private readonly onSettled: () => void,
+    /** ForwardInfo.captureBody: keep a copy of a 2xx body up to this many bytes. */
+    private readonly captureLimit = 0,
   ) {
     this.promise = new Promise((r) => (this.resolve = r));
     this.clientSocket = req.socket;
@@ -123,10 +128,12 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
     }
     this.responding = true;
     this.resume = resume;
+    if (this.captureLimit > 0 && statusCode < 300) this.captured = [];
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.captured !== null) this.keep(chunk);
     if (this.res.write(chunk)) return true;
     // A destroyed response never drains: do not wait on it (its 'close' ends the call too).
     if (this.res.destroyed) {
@@ -140,7 +147,18 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     this.res.end();
+    if (this.captured !== null) this.outcome.body = Buffer.concat(this.captured, this.capturedBytes);
     this.finish(undefined, undefined);
+  }
+
+  private keep(chunk: Buffer): void {
+    this.capturedBytes += chunk.length;
+    if (this.capturedBytes <= this.captureLimit) {
+      this.captured!.push(chunk);
+      return;
+    }
+    this.captured = null;
+    this.outcome.bodyNotKept = `the answer body is larger than ${this.captureLimit} bytes`;
   }
 
   onError(err: Error): void {

@@ -44,6 +44,7 @@ export function createProxies(config: Config): ServiceProxies {
           body,
           body === null && RETRY_METHODS.has(method),
           settled,
+          info.captureBody,
         );
         inFlight++;
         call.start();

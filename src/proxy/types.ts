@@ -15,6 +15,11 @@ export interface ForwardInfo {
   proto: string;
   /** The whole body when the pipeline read it; sent as is instead of streaming the request. */
   body?: Buffer;
+  /**
+   * Keep a copy of a 2xx answer's body, up to this many bytes, while it is relayed (to read
+   * the id of a created resource: src/server/owner-record.ts). Absent: nothing is kept.
+   */
+  captureBody?: number;
 }
 
 export interface ProxyOutcome {
@@ -32,6 +37,10 @@ export interface ProxyOutcome {
   errorDetail?: string;
   /** How many upstream attempts were made (1 for every non-idempotent method). */
   attempts?: number;
+  /** With ForwardInfo.captureBody: the whole body of a 2xx answer, once relayed in full. */
+  body?: Buffer;
+  /** With ForwardInfo.captureBody: why the body was not kept whole (larger than the limit). */
+  bodyNotKept?: string;
 }
 
 export interface ServiceProxies {

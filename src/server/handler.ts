@@ -17,6 +17,7 @@ import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
 import { stripApiKey, stripAuthorization, stripCookie } from './strip-api-key.ts';
 import { acquire, release, type Runtime } from './runtime.ts';
+import { captureFor, recordOwner, recordPlanFor } from './owner-record.ts';
 
 export interface HandlerDeps {
   runtime(): Runtime;
@@ -100,12 +101,16 @@ export function createHandler(deps: HandlerDeps) {
       const query = via === 'apiKey' ? stripApiKey(req, desc, rt.loaded.config.authn.apiKeys) : desc.query;
       // X-Forwarded-For / Forwarded get the address this hop received the request from (the
       // peer), not the derived client: each proxy appends its peer, so the header stays walkable.
-      const info = { requestId, clientIp: desc.peerIp ?? desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody };
+      const record = recordPlanFor(rt.ownerRecording, ctx);
+      const info = { requestId, clientIp: desc.peerIp ?? desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody, captureBody: captureFor(record) };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
         }
-        finish(decision, proxyFields(outcome));
+        // After the answer went out: the owner of what it created, noted before the log entry is written.
+        const recorded = record && recordOwner(rt.ownerRecording!, record, ctx, decision, outcome, res);
+        if (recorded) recorded.then(() => finish(decision, proxyFields(outcome)));
+        else finish(decision, proxyFields(outcome));
       });
     };
     // A layer that throws is a bug: fail closed with a 500 that names the request, never forward.

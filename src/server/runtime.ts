@@ -6,6 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { loginService, sessionSettings, type LoginService } from '../layers/authn/session/login.ts';
 import { createProxies } from '../proxy/index.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
+import { ownerRecording, type OwnerRecording } from './owner-record.ts';
 
 /**
  * Everything one config revision needs at request time. A request keeps the runtime it
@@ -21,6 +22,8 @@ export interface Runtime {
   /** The login route the gateway serves itself, when authn.sessions is configured. */
   login?: LoginService;
   typeBase: string;
+  /** Create routes that record the owner of what they create (owner.record). */
+  ownerRecording?: OwnerRecording;
   /** Requests that started under this runtime and have not finished. */
   active: number;
   /** Set by a reload: close the pools when the last active request is done. */
@@ -33,7 +36,8 @@ export function createRuntime(loaded: LoadedConfig, deps: PipelineDeps = NO_DEPS
   const sessions = sessionSettings(config, deps.authn.env ?? process.env);
   const login = sessions && loginService(config, sessions, deps.authn.passwords ?? { password: () => undefined }, deps.authn.env ?? process.env);
   const shadow = loaded.shadow && { pipeline: deps === NO_DEPS ? loaded.shadow.pipeline : compilePipeline(loaded.shadow.config, deps), revision: loaded.shadow.revision };
-  return { loaded, pipeline, shadow, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, active: 0, retired: false };
+  const recording = ownerRecording(config, deps.authz?.owners, deps.authz?.report);
+  return { loaded, pipeline, shadow, proxies: createProxies(config), login, typeBase: config.gateway.errorTypeBase, ownerRecording: recording, active: 0, retired: false };
 }
 
 export function acquire(rt: Runtime): Runtime {

@@ -8,7 +8,8 @@ import { openCallLog, openCallLogReader } from '../../src/calllog/index.ts';
 import { callLogSettings } from '../../src/calllog/settings.ts';
 import type { CallLogReader, StoredCall } from '../../src/calllog/types.ts';
 import { loadConfigText } from '../../src/config/load.ts';
-import { createOwnerLookups, type OwnerLookups } from '../../src/layers/authz/index.ts';
+import { createOwnerLookups, createOwnerRecords, type OwnerLookups, type OwnerRecords } from '../../src/layers/authz/index.ts';
+import { openOwnerStore } from '../../src/store/owners-sqlite.ts';
 import { Gateway } from '../../src/server/gateway.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { CredentialStore } from '../../src/store/types.ts';
@@ -20,7 +21,13 @@ export interface AuthzWorld {
   gateway: Gateway;
   upstream: Upstream;
   store: CredentialStore;
+  /** The SQLite file of the store (keys and ownership records). */
+  storeFile: string;
   lookups: OwnerLookups;
+  /** The ownership records (owner.store, owner.record), in the store file. */
+  owners: OwnerRecords;
+  /** What the gateway reported (failed or refused ownership records). */
+  reports: string[];
   /** The time the gateway's time conditions see; undefined = the real clock. */
   clock: { now?: number };
   /** Issues a key in the store (scopes default: none). */
@@ -61,10 +68,12 @@ export async function startAuthzWorld(yaml: (upstream: string) => string, upstre
   const store = openStore(join(dir, 'store.db'), { touchFlushMs: 100 });
   const clock: { now?: number } = {};
   const lookups = createOwnerLookups();
+  const owners = createOwnerRecords(openOwnerStore(join(dir, 'store.db')));
+  const reports: string[] = [];
   const gateway = new Gateway({
     loaded,
     callLog,
-    deps: { authn: { keys: store, passwords: store }, authz: { lookups, now: () => clock.now ?? Date.now() } },
+    deps: { authn: { keys: store, passwords: store }, authz: { lookups, owners, report: (m) => reports.push(m), now: () => clock.now ?? Date.now() } },
   });
   const addr = await gateway.listen(0, '127.0.0.1');
   let reader: CallLogReader | undefined;
@@ -73,7 +82,10 @@ export async function startAuthzWorld(yaml: (upstream: string) => string, upstre
     gateway,
     upstream,
     store,
+    storeFile: join(dir, 'store.db'),
     lookups,
+    owners,
+    reports,
     clock,
     async key(consumer, scopes = []) {
       return (await store.createKey({ consumer, scopes, actor: 'test' })).key;
@@ -95,6 +107,7 @@ export async function startAuthzWorld(yaml: (upstream: string) => string, upstre
       await callLog.close();
       reader?.close();
       await store.close();
+      await owners.close();
       await upstream.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -215,16 +215,19 @@ export function notOwner(s: Site, id: Identity, m: OwnerMismatch): Denial {
   };
 }
 
-export function ownerUnavailable(s: Site, reason: string): Denial {
+export function ownerUnavailable(s: Site, reason: string, via: 'lookup' | 'store' = 'lookup'): Denial {
+  const lookup = via === 'lookup';
   return {
     code: 'authz.owner_unavailable',
-    ruleId: `route:${s.routeId}:authz.owner.lookup`,
-    detail: `${routeText(s)} checks the owner with a lookup, which failed: ${reason}; refused (fail closed)`,
+    ruleId: `route:${s.routeId}:authz.owner.${via}`,
+    detail: `${routeText(s)} checks the owner ${lookup ? 'with a lookup' : 'in the ownership records'}, which failed: ${reason}; refused (fail closed)`,
     hint: 'The gateway could not check who owns this resource. Try again shortly.',
-    evidence: [{ where: 'owner lookup', expected: 'an answer with the owner, or 404', observed: reason }],
+    evidence: [{ where: lookup ? 'owner lookup' : 'ownership records', expected: lookup ? 'an answer with the owner, or 404' : 'the record, or none', observed: reason }],
     fixes: [
       fix('client', 'Send the request again in a few seconds.', true, 5),
-      fix('operator', `Check that the owner lookup of routes[${s.routeIndex}].authz.owner.lookup answers (service up, path right, JSON with the owner field).`),
+      lookup
+        ? fix('operator', `Check that the owner lookup of routes[${s.routeIndex}].authz.owner.lookup answers (service up, path right, JSON with the owner field).`)
+        : fix('operator', 'Check that the ownership store (store.file) can be read: the gateway\'s log says what failed.'),
     ],
     headers: { 'retry-after': '5' },
   };

@@ -8,7 +8,9 @@ import * as deny from './denials.ts';
 import { ConfigPathError } from './errors.ts';
 import { compileLockdown } from './lockdown.ts';
 import { createOwnerLookups, type OwnerLookups } from './lookup.ts';
-import { actingRoles, lookupRequest } from './owner.ts';
+import { actingRoles, lookupRequest, type StorePlan } from './owner.ts';
+import type { OwnerRecords } from './owner-records.ts';
+import type { OwnerRecord } from '../../store/owners.ts';
 import { carriesScopes, Roles, scopesCover } from './permissions.ts';
 import { compileRoutePlan, requirementsFor, unknownRole, type RoutePlan } from './plan.ts';
 import { consumerAttributes, Inputs, refContext, shown, type Attributes } from './references.ts';
@@ -19,9 +21,17 @@ export interface AuthzDeps {
   lookups?: OwnerLookups;
   /** The clock of time conditions (epoch ms); default Date.now. */
   now?: () => number;
+  /**
+   * The ownership records (owner.store reads them, owner.record writes them, after the
+   * response: src/server/owner-record.ts). Without them an owner.store check refuses with 503.
+   */
+  owners?: OwnerRecords;
+  /** Where a failed ownership record is reported (default: stderr). */
+  report?(message: string): void;
 }
 
 export { createOwnerLookups, type OwnerLookups };
+export { createOwnerRecords, type OwnerRecords } from './owner-records.ts';
 
 /**
  * The authz layer, compiled from the config; undefined when no route uses it, so that a
@@ -51,7 +61,9 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
   const tenantOf = new Map(Object.entries(config.consumers).map(([n, c]) => [n, c.tenant]));
   const acting = actingRoles(roles.keys().map((k) => [k, roles.table(k)] as const));
   const usesLookup = [...plans.values()].some((p) => p.owner?.lookup);
+  const usesStore = [...plans.values()].some((p) => p.owner?.store);
   const lookups = usesLookup ? (deps.lookups ?? createOwnerLookups()) : undefined;
+  const owners = deps.owners;
   const now = deps.now ?? Date.now;
   const realm = config.authn.realm;
   const keyHeader = config.authn.apiKeys.header.toLowerCase();
@@ -59,8 +71,8 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
 
   return {
     name: 'authz',
-    // Only a config with ownership lookups calls out; then the layer is not run on a request already refused.
-    callsOut: usesLookup || undefined,
+    // Only a config with ownership lookups (or records) calls out; then the layer is not run on a request already refused.
+    callsOut: usesLookup || usesStore || undefined,
     needsBody: (route) => (plans.get(route.id)?.needsBody ?? false) || lockdown.needsBody.has(route.id),
     evaluate(ctx: EvalContext): LayerResult | Promise<LayerResult> {
       const route = ctx.route;
@@ -117,6 +129,7 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
       const refused = compareOwner(ctx, id, plan, read.value, source.where);
       if (refused) return refused;
     }
+    if (o.store) return checkStoredOwner(ctx, id, plan, o.store, inputs);
     if (!o.lookup) return undefined;
     const request = lookupRequest(o.lookup, inputs, ctx.dryRun === true);
     if ('read' in request) return deny.ownerUnclear(deny.site(ctx, plan.routeIndex), request.source, request.read);
@@ -130,6 +143,32 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
       }
       return compareOwner(ctx, id, plan, answer.owner, where);
     });
+  }
+
+  function checkStoredOwner(ctx: EvalContext, id: Identity, plan: RoutePlan, store: StorePlan, inputs: Inputs): LayerResult | Promise<LayerResult> {
+    const read = store.id.read(inputs);
+    if ('unclear' in read) return deny.ownerUnclear(deny.site(ctx, plan.routeIndex), store.id, read);
+    if (!owners) return deny.ownerUnavailable(deny.site(ctx, plan.routeIndex), 'no ownership store is open in this process', 'store');
+    const where = `store:${store.resource}/${shown(undefined, read.value)}`;
+    return owners.find(store.resource, read.value, store, ctx.dryRun === true).then((answer): LayerResult => {
+      if (answer.kind === 'failed') return deny.ownerUnavailable(deny.site(ctx, plan.routeIndex), answer.reason, 'store');
+      if (answer.kind === 'missing') {
+        // Answered exactly as someone else's resource: no caller learns what exists.
+        return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed: `no ownership record${answer.cached ? ' (cached)' : ''}`, is: plan.owner!.is, actingRoles: [], sameTenant: false });
+      }
+      return compareRecorded(ctx, id, plan, answer.record, where);
+    });
+  }
+
+  /** A recorded owner: of the caller's tenant always (no role crosses tenants), then the caller or one its role acts for. */
+  function compareRecorded(ctx: EvalContext, id: Identity, plan: RoutePlan, r: OwnerRecord, where: string): Denial | undefined {
+    const is = plan.owner!.is;
+    const observed = is === 'tenant' ? shown(undefined, r.tenant ?? '(none)') : `${shown(undefined, r.consumer)} of tenant ${r.tenant ?? '(none)'}`;
+    if (r.tenant !== id.tenant) return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed, is, actingRoles: [], sameTenant: false });
+    if (is === 'tenant' || r.consumer === id.consumer) return undefined;
+    const mayAct = acting.get(roles.tableKey(id.tenant))!;
+    if (holdsAny(id.roles, mayAct)) return undefined;
+    return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed, is, actingRoles: [...mayAct], sameTenant: true });
   }
 
   function compareOwner(ctx: EvalContext, id: Identity, plan: RoutePlan, owner: string, where: string): Denial | undefined {

@@ -33,10 +33,20 @@ export interface LookupPlan {
   timeoutMs: number;
 }
 
+/** The owner read from the gateway's ownership records (src/store/owners.ts). */
+export interface StorePlan {
+  resource: string;
+  /** The path parameter holding the resource id, read as the owner parameters are. */
+  id: OwnerSource;
+  foundMs: number;
+  missingMs: number;
+}
+
 export interface OwnerPlan {
   is: 'consumer' | 'tenant';
   sources: OwnerSource[];
   lookup?: LookupPlan;
+  store?: StorePlan;
   needsBody: boolean;
 }
 
@@ -66,7 +76,13 @@ export function compileOwner(o: OwnerConfig, config: Config, routeIndex: number)
       timeoutMs: l.timeoutMs,
     };
   }
-  return { is: o.is, sources, lookup, needsBody: o.body !== undefined };
+  const store: StorePlan | undefined = o.store && {
+    resource: o.store.resource,
+    id: { ...paramSource(o.store.param, route.paths, [...path, 'store', 'param']), label: 'the resource id in the path' },
+    foundMs: o.store.cacheTtlS * 1000,
+    missingMs: o.store.notFoundTtlS * 1000,
+  };
+  return { is: o.is, sources, lookup, store, needsBody: o.body !== undefined };
 }
 
 /** The lookup's GET for this request, or why its path cannot be filled in. */

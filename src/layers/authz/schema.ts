@@ -129,18 +129,39 @@ const Lookup = z.strictObject({
 });
 export type LookupConfig = z.output<typeof Lookup>;
 
+const StoreOwner = z.strictObject({
+  resource: z.string().regex(NAME, 'a resource name is letters, digits, _ . -').describe('Kind of resource, as recorded (owner.record.resource on its create route): orders.'),
+  param: z.string().regex(/^[A-Za-z0-9_]+$/).describe('Path parameter that holds the resource id (/orders/:id: id).'),
+  cacheTtlS: z.number().int().min(0).max(3600).default(30).describe('How long a found owner is reused from memory. Changes made through this gateway (its records, the admin API) apply at once; the CLI\'s within this time.'),
+  notFoundTtlS: z.number().int().min(0).max(3600).default(2).describe('How long "no record" is reused from memory.'),
+});
+export type StoreOwnerConfig = z.output<typeof StoreOwner>;
+
+const RecordOwner = z.strictObject({
+  resource: z.string().regex(NAME, 'a resource name is letters, digits, _ . -').describe('Kind of resource created here: orders.'),
+  id: z
+    .string()
+    .regex(/^(body:\/[^\s]*|location)$/, 'id is body:<JSON pointer> (in the 2xx answer) or location (the last segment of its Location header)')
+    .describe('Where the new resource\'s id is in the upstream\'s 2xx answer: body:<JSON pointer> (body:/id) or location (the last path segment of the Location header).'),
+  methods: z.array(z.string().regex(/^[A-Z-]+$/)).min(1).default(['POST']).describe('Methods whose 2xx answers create a resource here.'),
+});
+export type RecordOwnerConfig = z.output<typeof RecordOwner>;
+
 const Owner = z
   .strictObject({
     param: z.string().regex(/^[A-Za-z0-9_]+$/).optional().describe('Path parameter that names the owner (/users/:user/orders: user).'),
     query: z.string().min(1).optional().describe('Query parameter that names the owner (refused when sent more than once).'),
     body: z.string().regex(/^\/[^\s]*$/).optional().describe('JSON pointer of the owner in a JSON body (/owner); refused when a key on its way appears twice.'),
     lookup: Lookup.optional().describe('Ask the upstream who owns the resource (GET, cached).'),
+    store: StoreOwner.optional().describe('Read the owner from the gateway\'s ownership records (recorded by owner.record on the create route, or set by operators; cached). A resource without a record is refused as someone else\'s.'),
+    record: RecordOwner.optional().describe('On a create route: after the upstream answers 2xx, record the caller (and its tenant) as the owner of the new resource. Recorded after the answer is relayed; a failure is logged, never the client\'s problem.'),
     is: z.enum(['consumer', 'tenant']).default('consumer').describe('What the owner names: the consumer or its tenant. It must be the caller\'s (or, for consumer, one its role may act for).'),
   })
   .superRefine((o, ctx) => {
-    if (o.param === undefined && o.query === undefined && o.body === undefined && o.lookup === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'an owner check needs at least one of param, query, body, lookup' });
+    if (o.param === undefined && o.query === undefined && o.body === undefined && o.lookup === undefined && o.store === undefined && o.record === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'an owner check needs at least one of param, query, body, lookup, store (or record, on a create route)' });
     }
+    if (o.lookup !== undefined && o.store !== undefined) ctx.addIssue({ code: 'custom', path: ['store'], message: 'the owner comes from the upstream (lookup) or from the gateway\'s records (store), not both' });
   });
 export type OwnerConfig = z.output<typeof Owner>;
 
