@@ -11,10 +11,10 @@ export const ADMIN_ACTOR = 'admin-api';
 
 export type Handler = (r: AdminRequest) => Promise<void>;
 
-export function methods(table: Partial<Record<'GET' | 'POST' | 'DELETE', Handler>>): Endpoint {
+export function methods(table: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>): Endpoint {
   const allow = Object.keys(table).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
   return async (r) => {
-    const method = r.req.method === 'HEAD' ? 'GET' : (r.req.method as 'GET' | 'POST' | 'DELETE');
+    const method = r.req.method === 'HEAD' ? 'GET' : (r.req.method as 'GET' | 'POST' | 'PUT' | 'DELETE');
     const handler = table[method];
     if (handler) return handler(r);
     sendProblem(r.res, 'admin.method_not_allowed', r.requestId, r.typeBase, { detail: `Use ${allow}.`, headers: { allow }, close: hasBody(r.req) });

@@ -5,6 +5,7 @@ import { bearerTokenCheck } from './auth.ts';
 import { ENDPOINTS, WHY_PREFIX, why } from './endpoints.ts';
 import { EXPLAIN_PATH, explainEndpoint } from './explain.ts';
 import { KEY_PATHS, keysEndpoint } from './keys.ts';
+import { OWNER_PATHS, ownersEndpoint } from './owners.ts';
 import { sendProblem } from './reply.ts';
 import type { AdminDeps, AdminRequest, AdminServer, Endpoint } from './types.ts';
 
@@ -56,8 +57,8 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-    // Key management and explain read JSON bodies and check their own methods.
-    const keys = (deps.keys ? keysEndpoint(path) : undefined) ?? (deps.explain ? explainEndpoint(path) : undefined);
+    // Key and ownership management and explain read JSON bodies and check their own methods.
+    const keys = (deps.keys ? keysEndpoint(path) : undefined) ?? (deps.owners ? ownersEndpoint(path) : undefined) ?? (deps.explain ? explainEndpoint(path) : undefined);
     let endpoint: Endpoint | undefined = keys ?? ENDPOINTS.get(path);
     if (!endpoint && path.startsWith(WHY_PREFIX) && path.length > WHY_PREFIX.length && !path.includes('/', WHY_PREFIX.length)) {
       const id = path.slice(WHY_PREFIX.length);
@@ -65,7 +66,7 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
     }
     if (!endpoint) {
       sendProblem(res, 'admin.no_such_endpoint', requestId, typeBase, {
-        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId', ...(deps.keys ? KEY_PATHS : []), ...(deps.explain ? [EXPLAIN_PATH] : [])].join(', ')}.`,
+        detail: `Endpoints: ${[...ENDPOINTS.keys(), WHY_PREFIX + ':requestId', ...(deps.keys ? KEY_PATHS : []), ...(deps.owners ? OWNER_PATHS : []), ...(deps.explain ? [EXPLAIN_PATH] : [])].join(', ')}.`,
         close,
       });
       return;

@@ -5,6 +5,7 @@ import type { CallLogReader, CallLogStats } from '../calllog/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ExplainTarget } from '../explain/explain.ts';
 import type { ServiceProxies } from '../proxy/types.ts';
+import type { OwnerRecords } from '../layers/authz/owner-records.ts';
 import type { CredentialStore } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -23,6 +24,8 @@ export interface AdminDeps {
   ready(): boolean;
   /** The credential store: enables /keys and /audit (src/admin/keys.ts). */
   keys?: CredentialStore;
+  /** The gateway's ownership records: enables /owners (src/admin/owners.ts). */
+  owners?: OwnerRecords;
   /** Counting queries over the call log: enables GET /report (src/report). */
   aggregates?: CallAggregates;
   /** What POST /explain decides with: the running pipeline, or a candidate config compiled with the gateway's stores. */

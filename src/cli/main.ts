@@ -17,6 +17,7 @@ import { bisectCommand } from './bisect.ts';
 import { reportCommand } from './report.ts';
 import { auditCommand } from './audit.ts';
 import { openapiCommand } from './openapi.ts';
+import { ownersCommand } from './owners.ts';
 
 function buildProgram(): Command {
   return new Command('pinpoint')
@@ -37,6 +38,7 @@ function buildProgram(): Command {
     .addCommand(keysCommand())
     .addCommand(consumersCommand())
     .addCommand(auditLogCommand())
+    .addCommand(ownersCommand())
     .addCommand(limitsCommand());
 }
 

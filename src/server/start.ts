@@ -10,7 +10,8 @@ import type { CallLog, CallLogReader } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
 import { openStore, type CredentialStore } from '../store/index.ts';
-import { createOwnerLookups } from '../layers/authz/index.ts';
+import { createOwnerLookups, createOwnerRecords, type OwnerRecords } from '../layers/authz/index.ts';
+import { openOwnerStore } from '../store/owners-sqlite.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { Gateway } from './gateway.ts';
 import { CallAggregates } from '../calllog/aggregate.ts';
@@ -37,6 +38,8 @@ export interface Running {
   logFile: string;
   /** The credential store (API keys, audit log) at config store.file. */
   store: CredentialStore;
+  /** The ownership records (owner.store, owner.record), in tables of their own in the SQLite file store.file. */
+  owners: OwnerRecords;
   close(): Promise<void>;
 }
 
@@ -47,10 +50,12 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
   const callLog = openCallLog(callLogSettings(config, logFile));
   const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
+  // Ownership records live in the SQLite file of store.file, in tables of their own.
+  const owners = createOwnerRecords(openOwnerStore(resolve(dirname(resolve(opts.configPath)), config.store.file)));
   const metrics = createMetrics();
   // Limit counters and the Redis client outlive config reloads: they live here, not in the compiled layer.
   const limits = createLimitsDeps({ report });
-  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store }, limits, authz: { lookups: createOwnerLookups() } } });
+  const gateway = new Gateway({ loaded, callLog, observe: (r) => metrics.observe(r), deps: { authn: { keys: store, passwords: store }, limits, authz: { lookups: createOwnerLookups(), owners, report } } });
   await limits.ready();
   const gatewayAddress = await gateway.listen(opts.port ?? config.gateway.listen.port, config.gateway.listen.host);
 
@@ -62,12 +67,13 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       host: config.admin.listen.host,
       port: opts.adminPort ?? config.admin.listen.port,
       token: process.env[config.admin.tokenEnv] || undefined,
-      ...adminSources({ gateway, callLog, metrics, reader, aggregates, store }),
+      ...adminSources({ gateway, callLog, metrics, reader, aggregates, store, owners }),
     }).catch(async (err: Error) => {
       // Leave nothing half-started behind: the caller gets the error and no open listener.
       await gateway.close();
       await callLog.close();
       await store.close();
+      await owners.close();
       await limits.close();
       reader.close();
       aggregates?.close();
@@ -98,6 +104,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
     adminAddress: admin?.address,
     logFile,
     store,
+    owners,
     async close() {
       watcher?.close();
       await alerting.close();
@@ -105,6 +112,7 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
       await admin?.close();
       await callLog.close();
       await store.close();
+      await owners.close();
       await limits.close();
       reader?.close();
       aggregates?.close();
@@ -120,6 +128,7 @@ export function adminSources(g: {
   reader: CallLogReader;
   aggregates?: CallAggregates;
   store?: CredentialStore;
+  owners?: OwnerRecords;
 }): Omit<AdminDeps, 'host' | 'port' | 'token'> {
   const { gateway, callLog } = g;
   return {
@@ -130,6 +139,7 @@ export function adminSources(g: {
     metrics: g.metrics,
     ready: () => gateway.server.listening,
     keys: g.store,
+    owners: g.owners,
     explain: (candidate) => gateway.explainTarget(candidate),
     aggregates: g.aggregates,
   };
