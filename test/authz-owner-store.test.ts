@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { renderCall } from '../src/calllog/render.ts';
 import { call, problemOf, startAuthzWorld, type AuthzWorld } from './helpers/authz-gateway.ts';
 
 const YAML = (upstream: string) => `
@@ -116,8 +117,10 @@ test('a writer creates an order: the gateway records it as hers; she can read, c
   assert.equal(record?.tenant, 'acme');
   assert.equal(record?.route, 'orders-create');
   assert.equal(record?.requestId, res.headers.get('x-request-id'));
-  const d = (await w.logged(res)).decision;
+  const logged = await w.logged(res);
+  const d = logged.decision;
   assert.deepEqual(d.ownerRecord, { resource: 'orders', id, outcome: 'created', detail: `orders "${id}" recorded as created by alice of tenant acme` });
+  assert.match(renderCall(logged), new RegExp(`owner record +created: orders "${id}" recorded as created by alice of tenant acme`), 'pinpoint why shows it');
   for (const method of ['GET', 'PUT', 'DELETE']) assert.equal((await call(w, method, `/orders/${id}`, { key: keys.alice })).status, 200, method);
   assert.equal((await call(w, 'GET', `/orders/${id}/items/3`, { key: keys.alice })).status, 200);
 });

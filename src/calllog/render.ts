@@ -42,6 +42,7 @@ export function renderCall(call: StoredCall): string {
       ['upstream', upstreamLine(call)],
       ['total', `${call.totalMs.toFixed(1)} ms`],
       ['error', call.error],
+      ['owner record', d.ownerRecord && `${d.ownerRecord.outcome}: ${d.ownerRecord.detail}`],
     ]),
   );
   if (call.ai) out.push('', 'AI call', fields(aiFields(call.ai)), ...renderAiDetail(call.ai));
