@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { renderCall } from '../src/calllog/render.ts';
+import { ConfigError, loadConfigText } from '../src/config/load.ts';
 import { call, problemOf, startAuthzWorld, type AuthzWorld } from './helpers/authz-gateway.ts';
 
 const YAML = (upstream: string) => `
@@ -267,4 +268,41 @@ test('recording waits for nobody: with the store file locked by another process 
   }
   for (let i = 0; i < 200 && !(await w.owners.getOwner('orders', id)); i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal((await w.owners.getOwner('orders', id))?.consumer, 'alice');
+});
+
+test('ownership record mistakes are config errors at their line', () => {
+  const head = `
+tenants: { acme: {} }
+consumers: { app: { tenant: acme } }
+services: { api: { upstreams: [{ url: "http://127.0.0.1:9" }] } }
+routes:
+  - id: r
+    service: api
+    paths: [/orders/:id]
+    methods: [GET]
+    authn: [apiKey]
+    authz:
+`;
+  const issue = (owner: string) => {
+    try {
+      loadConfigText(head + `      owner: ${owner}\n`, 't.yaml');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.equal(err.issues.length, 1, JSON.stringify(err.issues));
+      return { path: err.issues[0].path.join('.'), message: err.issues[0].message, line: err.issues[0].line };
+    }
+    assert.fail('the config loaded');
+  };
+  let i = issue('{ store: { resource: orders, param: order } }');
+  assert.deepEqual([i.path, i.line], ['routes.0.authz.owner.store.param', 12]);
+  assert.match(i.message, /parameter order must be a whole segment/);
+  i = issue('{ record: { resource: orders, id: location } }');
+  assert.equal(i.path, 'routes.0.authz.owner.record.methods');
+  assert.match(i.message, /owner.record names POST, which route r does not serve \(methods: GET\)/);
+  i = issue('{ record: { resource: orders, id: "/id" } }');
+  assert.equal(i.path, 'routes.0.authz.owner.record.id');
+  assert.match(i.message, /id is body:<JSON pointer> .* or location/);
+  i = issue('{ store: { resource: orders, param: id }, lookup: { service: api, path: "/o/{id}" } }');
+  assert.match(i.message, /lookup\) or from the gateway's records \(store\), not both/);
+  assert.ok(loadConfigText(head + '      owner: { store: { resource: orders, param: id } }\n', 't.yaml'));
 });

@@ -76,6 +76,8 @@ export function compileOwner(o: OwnerConfig, config: Config, routeIndex: number)
       timeoutMs: l.timeoutMs,
     };
   }
+  const unserved = o.record && route.methods ? o.record.methods.filter((m) => !route.methods!.includes(m as never)) : [];
+  if (unserved.length) throw new ConfigPathError(`owner.record names ${unserved.join(', ')}, which route ${route.id} does not serve (methods: ${route.methods!.join(', ')}): nothing would ever be recorded`, [...path, 'record', 'methods']);
   const store: StorePlan | undefined = o.store && {
     resource: o.store.resource,
     id: { ...paramSource(o.store.param, route.paths, [...path, 'store', 'param']), label: 'the resource id in the path' },
