@@ -14,6 +14,7 @@ export const ADMIN_ERRORS = {
   'admin.password_not_found': { status: 404, title: 'The consumer has no password', retryable: false },
   'admin.owner_not_found': { status: 404, title: 'No ownership record for this resource', retryable: false },
   'admin.key_conflict': { status: 409, title: 'The API key is not in a state that allows this change', retryable: false },
+  'admin.store_unavailable': { status: 503, title: 'The credential store cannot be reached', retryable: true },
   'admin.not_ready': { status: 503, title: 'The gateway is not ready', retryable: true },
   'admin.internal': { status: 500, title: 'The admin API failed to answer', retryable: true },
 } as const;

@@ -7,6 +7,7 @@ import { EXPLAIN_PATH, explainEndpoint } from './explain.ts';
 import { KEY_PATHS, keysEndpoint } from './keys.ts';
 import { OWNER_PATHS, ownersEndpoint } from './owners.ts';
 import { sendProblem } from './reply.ts';
+import { StoreUnavailableError } from '../store/types.ts';
 import type { AdminDeps, AdminRequest, AdminServer, Endpoint } from './types.ts';
 
 export type { AdminDeps, AdminServer } from './types.ts';
@@ -81,6 +82,7 @@ export async function startAdmin(deps: AdminDeps): Promise<AdminServer> {
       await endpoint(r);
     } catch (err) {
       if (res.headersSent) res.destroy();
+      else if (err instanceof StoreUnavailableError) sendProblem(res, 'admin.store_unavailable', requestId, typeBase, { detail: err.message });
       else sendProblem(res, 'admin.internal', requestId, typeBase, { detail: `The admin API failed: ${(err as Error).message}` });
     }
   }

@@ -25,7 +25,7 @@ export function auditCommand(): Command {
     .option('--usage-days <n>', 'how many days of the call log show what is used', parsePositiveInt, 30)
     .option('--json', 'print the findings as JSON')
     .action(async (opts: AuditCliOptions) => {
-      const { config, store } = storeFromConfig(opts.config);
+      const { config, store } = await storeFromConfig(opts.config);
       let log: CallAggregates | undefined;
       try {
         const keys = await store.listKeys();

@@ -5,20 +5,21 @@
 import { Command } from 'commander';
 import { passwordProblem } from '../layers/authn/basic/password.ts';
 import { checkConsumer } from '../store/key-input.ts';
-import { StoreError } from '../store/types.ts';
+import { StoreError, StoreUnavailableError } from '../store/types.ts';
 import { CliError } from './errors.ts';
 import { cliActor, storeFromConfig, type StoreSource } from './store-source.ts';
 
 const MAX_STDIN = 64 * 1024;
 
 async function withConsumer(consumer: string, configPath: string | undefined, run: (s: StoreSource) => Promise<void>): Promise<void> {
-  const source = storeFromConfig(configPath);
+  const source = await storeFromConfig(configPath);
   try {
     const unknown = checkConsumer(source.config, consumer);
     if (unknown) throw new CliError(`${unknown.charAt(0).toUpperCase() + unknown.slice(1)}.`);
     await run(source);
   } catch (err) {
     if (err instanceof StoreError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
+    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
     throw err;
   } finally {
     await source.store.close();
@@ -73,7 +74,7 @@ export function consumersCommand(): Command {
     .command('set-password')
     .description('Set or replace the password of a consumer of the config, read from stdin')
     .argument('<consumer>', 'a consumer declared in the config')
-    .option('-c, --config <file>', "the gateway's config file (its store.file is used)")
+    .option('-c, --config <file>', "the gateway's config file (its store is used)")
     .action((consumer: string, opts: { config?: string }) =>
       withConsumer(consumer, opts.config, async ({ store }) => {
         const password = await readPassword();
@@ -87,7 +88,7 @@ export function consumersCommand(): Command {
     .command('remove-password')
     .description('Remove the password of a consumer: HTTP Basic no longer works for it')
     .argument('<consumer>', 'a consumer declared in the config')
-    .option('-c, --config <file>', "the gateway's config file (its store.file is used)")
+    .option('-c, --config <file>', "the gateway's config file (its store is used)")
     .action((consumer: string, opts: { config?: string }) =>
       withConsumer(consumer, opts.config, async ({ store }) => {
         await store.removePassword(consumer, cliActor());

@@ -1,9 +1,10 @@
 // `pinpoint keys create|list|show|rotate|revoke|audit` and `pinpoint audit-log`: key management
-// on the store file of a gateway's config. A running gateway sees each change within a second.
+// on the credential store of a gateway's config (its SQLite file or its PostgreSQL database).
+// Running gateways see each change within a second.
 import { Command, InvalidArgumentError } from 'commander';
 import { checkConsumer, checkScopes, checkText, expiryFromDays, keyRef, MAX_NAME, MAX_REASON, overlapFromHours } from '../store/key-input.ts';
 import { keyView, SHOWN_ONCE } from '../store/key-view.ts';
-import { StoreError, type CredentialStore } from '../store/types.ts';
+import { StoreError, StoreUnavailableError, type CredentialStore } from '../store/types.ts';
 import { CliError } from './errors.ts';
 import { renderAudit, renderIssued, renderKey, renderKeyList } from './keys-render.ts';
 import { parsePositiveInt, parseSince } from './option-parsers.ts';
@@ -46,11 +47,12 @@ interface Common {
 
 /** Opens the store, runs, closes; a store refusal becomes one clear line. */
 async function withStore<T>(opts: Common, run: (s: StoreSource) => Promise<T>): Promise<T> {
-  const source = storeFromConfig(opts.config);
+  const source = await storeFromConfig(opts.config);
   try {
     return await run(source);
   } catch (err) {
     if (err instanceof StoreError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
+    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
     throw err;
   } finally {
     await source.store.close();
@@ -65,7 +67,7 @@ async function mustGet(store: CredentialStore, id: string) {
 
 const out = (text: string) => process.stdout.write(text);
 const json = (value: unknown) => out(JSON.stringify(value, null, 2) + '\n');
-const configOption = ['-c, --config <file>', "the gateway's config file (its store.file is used)"] as const;
+const configOption = ['-c, --config <file>', "the gateway's config file (its store is used)"] as const;
 
 function auditCommand(name: string): Command {
   return new Command(name)

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { StoreOpenError } from '../store/types.ts';
 import { CliError } from './errors.ts';
 import { parsePort } from './option-parsers.ts';
 
@@ -22,7 +23,7 @@ export function startCommand(): Command {
       try {
         running = await startPinpoint({ configPath: opts.config, port: opts.port, adminPort: opts.adminPort });
       } catch (err) {
-        if (err instanceof ConfigError) throw new CliError(err.message);
+        if (err instanceof ConfigError || err instanceof StoreOpenError) throw new CliError(err.message);
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE' || e.code === 'EACCES') throw new CliError(`Cannot listen: ${e.message}`);
         throw err;

@@ -1,26 +1,23 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { openStore, type CredentialStore } from '../store/index.ts';
+import { openConfiguredStore, StoreOpenError, type CredentialStore } from '../store/index.ts';
 import { CliError } from './errors.ts';
 
 const DEFAULT_CONFIG = 'pinpoint.yaml';
 
 export interface StoreSource {
   config: Config;
-  /** The store file: the config's store.file, resolved against the config file's directory. */
-  file: string;
   store: CredentialStore;
 }
 
 /**
- * Opens the credential store of a gateway's config (-c, else ./pinpoint.yaml). The config must
- * load: key management checks consumers against it. A running gateway sees the changes
- * within a second (it watches the file).
+ * Opens the credential store of a gateway's config (-c, else ./pinpoint.yaml): its SQLite file or
+ * its PostgreSQL database. The config must load: key management checks consumers against it.
+ * Running gateways see the changes within a second (they watch the file; PostgreSQL notifies them).
  */
-export function storeFromConfig(configPath: string | undefined): StoreSource {
+export async function storeFromConfig(configPath: string | undefined): Promise<StoreSource> {
   const path = configPath ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (!path) throw new CliError(`Which gateway? Give -c FILE (the gateway's config); there is no ./${DEFAULT_CONFIG}.`);
   let config: Config;
@@ -30,11 +27,11 @@ export function storeFromConfig(configPath: string | undefined): StoreSource {
     if (err instanceof ConfigError) throw new CliError(`${err.message}\nKey management needs a valid config (it checks consumers against it): see pinpoint validate -c ${path}`);
     throw err;
   }
-  const file = resolve(dirname(resolve(path)), config.store.file);
   try {
-    return { config, file, store: openStore(file, { refreshMs: 60_000, touchFlushMs: 60_000 }) };
+    return { config, store: await openConfiguredStore(config, path, { watch: false }) };
   } catch (err) {
-    throw new CliError(`Cannot open the credential store ${file}: ${(err as Error).message}`);
+    if (err instanceof StoreOpenError) throw new CliError(err.message);
+    throw err;
   }
 }
 

@@ -258,10 +258,40 @@ export const ConfigSchema = z.strictObject({
   authn: Authn.prefault({}).describe('How callers are authenticated: API keys, token issuers, introspection.'),
   store: z
     .strictObject({
-      file: z.string().default('pinpoint-store.db').describe('SQLite file of credentials and the audit log, relative to the config file.'),
+      backend: z
+        .enum(['sqlite', 'postgres'])
+        .default('sqlite')
+        .describe('sqlite: a file beside the config (one node, no server). postgres: one PostgreSQL database shared by every node; a change made on one node reaches the others at once (LISTEN/NOTIFY).'),
+      file: z.string().default('pinpoint-store.db').describe('SQLite file of credentials and the audit log, relative to the config file (backend sqlite).'),
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'a PostgreSQL url is postgres://user@host:port/database')
+        .optional()
+        .describe('The PostgreSQL database (backend postgres): postgres://user@host:port/database. Keep passwords out of it: use passwordEnv.'),
+      passwordEnv: z.string().optional().describe('Environment variable that holds the PostgreSQL password (backend postgres).'),
+      schema: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,47}$/, 'a schema name is letters, digits and _ (at most 48, not starting with a digit)')
+        .default('pinpoint')
+        .describe('PostgreSQL schema that holds the tables (created on start); nodes that share credentials use the same one.'),
+      poolSize: z.number().int().min(1).max(100).default(4).describe('PostgreSQL connections per node for management and last-used writes (one more listens for changes).'),
+      connectTimeoutMs: z.number().int().positive().default(5000).describe('Time to connect to PostgreSQL.'),
+      queryTimeoutMs: z.number().int().positive().default(10000).describe('Longest wait for one PostgreSQL statement; then an admin change answers 503 admin.store_unavailable.'),
+      refreshMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(5000)
+        .describe('Safety net besides LISTEN/NOTIFY (backend postgres): how often each node also reads the changes it may have missed. The worst case for a revoked key to stop working on a node that reaches PostgreSQL.'),
+    })
+    .superRefine((s, ctx) => {
+      if (s.backend === 'postgres' && s.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'backend postgres needs store.url (postgres://user@host:port/database)' });
+      if (s.backend === 'sqlite' && (s.url !== undefined || s.passwordEnv !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: [s.url !== undefined ? 'url' : 'passwordEnv'], message: 'store.url and store.passwordEnv are for backend postgres: add backend: postgres, or remove them to keep the SQLite file' });
+      }
     })
     .prefault({})
-    .describe('Where credentials (hashed) and the audit log are kept.'),
+    .describe('Where credentials (hashed) and the audit log are kept: a SQLite file by default, PostgreSQL for several nodes.'),
   ...ipSchema.topShape,
   ...bodySchema.topShape,
   ...wafSchema.topShape,

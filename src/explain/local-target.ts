@@ -1,9 +1,8 @@
-import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { createOwnerLookups } from '../layers/authz/index.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { compilePipeline, type PipelineDeps } from '../pipeline/order.ts';
-import { openStore, type CredentialStore } from '../store/index.ts';
+import { openConfiguredStore, openStore, type CredentialStore } from '../store/index.ts';
 import type { ExplainTarget } from './explain.ts';
 
 export interface LocalTarget {
@@ -19,8 +18,9 @@ export interface LocalTarget {
  */
 export async function localTarget(configPath: string, opts: { storeFile?: string } = {}): Promise<LocalTarget> {
   const loaded = loadConfigFile(configPath);
-  const storeFile = opts.storeFile ?? resolve(dirname(resolve(configPath)), loaded.config.store.file);
-  const store = openStore(storeFile, { refreshMs: 60_000, touchFlushMs: 60_000 });
+  const store = opts.storeFile
+    ? openStore(opts.storeFile, { refreshMs: 60_000, touchFlushMs: 60_000 })
+    : await openConfiguredStore(loaded.config, configPath, { watch: false });
   const limits = createLimitsDeps({ report: () => {} });
   const deps: PipelineDeps = { authn: { keys: store, passwords: store }, limits, authz: { lookups: createOwnerLookups() } };
   const target: ExplainTarget = {

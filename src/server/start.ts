@@ -9,7 +9,7 @@ import { callLogSettings } from '../calllog/settings.ts';
 import type { CallLog, CallLogReader } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
-import { openStore, type CredentialStore } from '../store/index.ts';
+import { openConfiguredStore, type CredentialStore } from '../store/index.ts';
 import { createOwnerLookups, createOwnerRecords, type OwnerRecords } from '../layers/authz/index.ts';
 import { openOwnerStore } from '../store/owners-sqlite.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
@@ -36,7 +36,7 @@ export interface Running {
   adminAddress?: AddressInfo;
   /** The call log file in use. */
   logFile: string;
-  /** The credential store (API keys, audit log) at config store.file. */
+  /** The credential store (API keys, passwords, audit log): config store.file, or PostgreSQL. */
   store: CredentialStore;
   /** The ownership records (owner.store, owner.record), in tables of their own in the SQLite file store.file. */
   owners: OwnerRecords;
@@ -47,9 +47,10 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const report = opts.report ?? ((m: string) => process.stderr.write(m + '\n'));
   const loaded = loadConfigFile(opts.configPath);
   const { config } = loaded;
+  // First: a node whose credential store cannot be opened (PostgreSQL down) refuses to start, leaving nothing open.
+  const store = await openConfiguredStore(config, opts.configPath, { watch: true, report });
   const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
   const callLog = openCallLog(callLogSettings(config, logFile));
-  const store = openStore(resolve(dirname(resolve(opts.configPath)), config.store.file), { report });
   // Ownership records live in the SQLite file of store.file, in tables of their own.
   const owners = createOwnerRecords(openOwnerStore(resolve(dirname(resolve(opts.configPath)), config.store.file)));
   const metrics = createMetrics();

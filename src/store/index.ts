@@ -1,3 +1,6 @@
-// The credential store: API keys (hashed) and their audit log. SQLite by default.
+// The credential store: API keys (hashed), passwords and their audit log. A SQLite file by
+// default; PostgreSQL (several nodes) when the config says store.backend: postgres.
 export { openStore, type SqliteStoreOptions } from './sqlite.ts';
-export { keyState, StoreError, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type KeyState, type RotatedKey, type StoredKey } from './types.ts';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
+export { describeStore, openConfiguredStore, storeFile, type ConfiguredStoreOptions } from './open.ts';
+export { keyState, StoreError, StoreOpenError, StoreUnavailableError, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type KeyState, type RotatedKey, type StoredKey } from './types.ts';

@@ -67,7 +67,7 @@ export function changeChannel(schema: string): string {
 
 /**
  * Creates the schema and its tables, or migrates an older version; refuses a newer one.
- * Runs on `client` (the caller connects it and sets the search_path to the schema).
+ * Runs on one connection `client`: the advisory lock belongs to its transaction.
  */
 export async function ensureSchema(client: pg.ClientBase, schema: string): Promise<void> {
   const s = pg.escapeIdentifier(schema);
@@ -98,6 +98,36 @@ export async function ensureSchema(client: pg.ClientBase, schema: string): Promi
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   }
+}
+
+/** The store's statements, on the tables of `schema`. */
+export function storeQueries(schema: string) {
+  const t = (name: string) => `${pg.escapeIdentifier(schema)}.${name}`;
+  return {
+    nextSeq: `UPDATE ${t('meta')} SET change_seq = change_seq + 1 RETURNING change_seq`,
+    keysSince: `SELECT * FROM ${t('api_keys')} WHERE seq > $1 ORDER BY seq`,
+    passwordsSince: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')} WHERE seq > $1 ORDER BY seq`,
+    allKeys: `SELECT * FROM ${t('api_keys')}`,
+    allPasswords: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')}`,
+    byId: `SELECT * FROM ${t('api_keys')} WHERE id = $1`,
+    byIdForUpdate: `SELECT * FROM ${t('api_keys')} WHERE id = $1 FOR UPDATE`,
+    list: `SELECT * FROM ${t('api_keys')} ORDER BY created_at, seq, id`,
+    listOfConsumer: `SELECT * FROM ${t('api_keys')} WHERE consumer = $1 ORDER BY created_at, seq, id`,
+    insertKey: `INSERT INTO ${t('api_keys')} (id, consumer, hash, scopes, status, expires_at, created_at, created_by, name, rotated_from, seq)
+                VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING *`,
+    revoke: `UPDATE ${t('api_keys')} SET status = 'revoked', revoked_at = $2, revoked_reason = $3, seq = $4 WHERE id = $1 RETURNING *`,
+    replace: `UPDATE ${t('api_keys')} SET expires_at = $2, replaced_by = $3, seq = $4 WHERE id = $1 RETURNING *`,
+    passwordOf: `SELECT hash FROM ${t('passwords')} WHERE consumer = $1 FOR UPDATE`,
+    upsertPassword: `INSERT INTO ${t('passwords')} (consumer, hash, updated_at, updated_by, seq) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (consumer) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, seq = EXCLUDED.seq`,
+    audit: `INSERT INTO ${t('audit_log')} (at, actor, action, key_id, consumer, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    auditSince: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 ORDER BY id DESC LIMIT $2`,
+    auditOfKey: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 AND key_id = $3 ORDER BY id DESC LIMIT $2`,
+    // Rows locked in id order: two nodes writing the same keys' times never deadlock.
+    lockForTouch: `SELECT 1 FROM ${t('api_keys')} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    touch: `UPDATE ${t('api_keys')} AS k SET last_used_at = GREATEST(coalesce(k.last_used_at, 0), v.at)
+            FROM unnest($1::text[], $2::bigint[]) AS v(id, at) WHERE k.id = v.id`,
+  };
 }
 
 export interface PgKeyRow {

@@ -6,7 +6,7 @@ import { hashPassword } from '../layers/authn/basic/password.ts';
 import type { PasswordRecord } from '../layers/authn/types.ts';
 import { describeTarget, isUnavailable } from './postgres-errors.ts';
 import { ChangeListener } from './postgres-listener.ts';
-import { auditFromPgRow, changeChannel, ensureSchema, keyFromPgRow, type PgAuditRow, type PgKeyRow, type PgPasswordRow } from './postgres-schema.ts';
+import { auditFromPgRow, changeChannel, ensureSchema, keyFromPgRow, storeQueries, type PgAuditRow, type PgKeyRow, type PgPasswordRow } from './postgres-schema.ts';
 import { keyState, StoreError, StoreOpenError, StoreUnavailableError, type AuditAction, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type RotatedKey, type StoredKey } from './types.ts';
 
 export interface PostgresStoreOptions {
@@ -100,7 +100,7 @@ class PostgresCredentialStore implements CredentialStore {
   /** False from a failure to reach the database until the next success: the log says each change once. */
   private reachable = true;
   private readonly report: (m: string) => void;
-  private readonly q;
+  private readonly q: ReturnType<typeof storeQueries>;
 
   constructor(private readonly opts: PostgresStoreOptions) {
     this.schema = opts.schema ?? 'pinpoint';
@@ -125,41 +125,11 @@ class PostgresCredentialStore implements CredentialStore {
         opts.reconnectMaxMs,
       );
     }
-    const t = (name: string) => `${pg.escapeIdentifier(this.schema)}.${name}`;
-    this.q = {
-      nextSeq: `UPDATE ${t('meta')} SET change_seq = change_seq + 1 RETURNING change_seq`,
-      keysSince: `SELECT * FROM ${t('api_keys')} WHERE seq > $1 ORDER BY seq`,
-      passwordsSince: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')} WHERE seq > $1 ORDER BY seq`,
-      allKeys: `SELECT * FROM ${t('api_keys')}`,
-      allPasswords: `SELECT consumer, hash, updated_at, seq FROM ${t('passwords')}`,
-      byId: `SELECT * FROM ${t('api_keys')} WHERE id = $1`,
-      byIdForUpdate: `SELECT * FROM ${t('api_keys')} WHERE id = $1 FOR UPDATE`,
-      list: `SELECT * FROM ${t('api_keys')} ORDER BY created_at, seq, id`,
-      listOfConsumer: `SELECT * FROM ${t('api_keys')} WHERE consumer = $1 ORDER BY created_at, seq, id`,
-      insertKey: `INSERT INTO ${t('api_keys')} (id, consumer, hash, scopes, status, expires_at, created_at, created_by, name, rotated_from, seq)
-                  VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING *`,
-      revoke: `UPDATE ${t('api_keys')} SET status = 'revoked', revoked_at = $2, revoked_reason = $3, seq = $4 WHERE id = $1 RETURNING *`,
-      replace: `UPDATE ${t('api_keys')} SET expires_at = $2, replaced_by = $3, seq = $4 WHERE id = $1 RETURNING *`,
-      passwordOf: `SELECT hash FROM ${t('passwords')} WHERE consumer = $1 FOR UPDATE`,
-      upsertPassword: `INSERT INTO ${t('passwords')} (consumer, hash, updated_at, updated_by, seq) VALUES ($1, $2, $3, $4, $5)
-                       ON CONFLICT (consumer) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, seq = EXCLUDED.seq`,
-      audit: `INSERT INTO ${t('audit_log')} (at, actor, action, key_id, consumer, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-      auditSince: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 ORDER BY id DESC LIMIT $2`,
-      auditOfKey: `SELECT * FROM ${t('audit_log')} WHERE at >= $1 AND key_id = $3 ORDER BY id DESC LIMIT $2`,
-      // Rows locked in id order: two nodes writing the same keys' times never deadlock.
-      lockForTouch: `SELECT 1 FROM ${t('api_keys')} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-      touch: `UPDATE ${t('api_keys')} AS k SET last_used_at = GREATEST(coalesce(k.last_used_at, 0), v.at)
-              FROM unnest($1::text[], $2::bigint[]) AS v(id, at) WHERE k.id = v.id`,
-    };
+    this.q = storeQueries(this.schema);
   }
 
   async start(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await ensureSchema(client, this.schema);
-    } finally {
-      client.release();
-    }
+    await this.withClient((c) => ensureSchema(c, this.schema));
     // Listening before the first read: a change committed in between is then read twice, never missed.
     await this.listener?.start();
     await this.sync(true);
@@ -302,26 +272,23 @@ class PostgresCredentialStore implements CredentialStore {
    */
   private async write<T>(work: (c: pg.PoolClient, seq: number, now: number) => Promise<T>): Promise<T> {
     this.open();
-    const result = await this.guard(async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
+    const result = await this.guard(() =>
+      this.withClient(async (client) => {
         await client.query('BEGIN');
-        const { rows } = await client.query<{ change_seq: string }>(this.q.nextSeq);
-        const seq = Number(rows[0].change_seq);
-        const out = await work(client, seq, Date.now());
-        await client.query('SELECT pg_notify($1, $2)', [this.channel, String(seq)]);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        if (isUnavailable(err)) broken = err as Error;
-        else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw err;
-      } finally {
-        // A connection that failed mid-transaction is dropped, not handed to the next caller.
-        client.release(broken);
-      }
-    });
+        try {
+          const { rows } = await client.query<{ change_seq: string }>(this.q.nextSeq);
+          const seq = Number(rows[0].change_seq);
+          const out = await work(client, seq, Date.now());
+          await client.query('SELECT pg_notify($1, $2)', [this.channel, String(seq)]);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          // A refusal keeps the connection, clean; any other failure drops it (and with it the transaction).
+          if (err instanceof StoreError) await client.query('ROLLBACK');
+          throw err;
+        }
+      }),
+    );
     // The change is committed: a failure to read it back leaves it for the next refresh, it is no error.
     await this.sync().catch((err: Error) => this.unreachable(err));
     return result;
@@ -333,6 +300,28 @@ class PostgresCredentialStore implements CredentialStore {
     return this.guard(work);
   }
 
+  /**
+   * Runs `work` on one pooled connection. After any failure but a StoreError (a refusal, rolled
+   * back) the connection is dropped, not handed to the next caller mid-transaction. Its error
+   * events are heard while it is checked out: the pool listens only while it is idle, and an
+   * unheard 'error' would end the process.
+   */
+  private async withClient<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } catch (err) {
+      if (!(err instanceof StoreError)) broken ??= err as Error;
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -340,7 +329,7 @@ class PostgresCredentialStore implements CredentialStore {
       if (err instanceof StoreError || !isUnavailable(err)) throw err;
       this.unreachable(err as Error);
       throw new StoreUnavailableError(
-        `The credential store (${this.target}) cannot be reached: ${(err as Error).message}. ` +
+        `The credential store in ${this.target} cannot be reached: ${(err as Error).message}. ` +
           'The gateway keeps serving the keys and passwords it knows; changes wait until the database is back.',
         { cause: err },
       );
@@ -429,19 +418,13 @@ class PostgresCredentialStore implements CredentialStore {
 
   /** Everything, in one snapshot: after a reconnect, and now and then as a safety net. */
   private async loadAll(): Promise<void> {
-    const client = await this.pool.connect();
-    let keys: PgKeyRow[];
-    let passwords: PgPasswordRow[];
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      keys = (await client.query<PgKeyRow>(this.q.allKeys)).rows;
-      passwords = (await client.query<PgPasswordRow>(this.q.allPasswords)).rows;
-      await client.query('COMMIT');
-    } catch (err) {
-      client.release(err as Error);
-      throw err;
-    }
-    client.release();
+    const { keys, passwords } = await this.withClient(async (c) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const k = (await c.query<PgKeyRow>(this.q.allKeys)).rows;
+      const p = (await c.query<PgPasswordRow>(this.q.allPasswords)).rows;
+      await c.query('COMMIT');
+      return { keys: k, passwords: p };
+    });
     this.index = new Map(keys.map((r) => [r.id, keyFromPgRow(r)]));
     this.keySeq = keys.reduce((m, r) => Math.max(m, Number(r.seq)), 0);
     this.passwords = new Map();
@@ -461,18 +444,14 @@ class PostgresCredentialStore implements CredentialStore {
     const batch = this.pendingTouches;
     this.pendingTouches = new Map();
     const ids = [...batch.keys()];
-    const client = await this.pool.connect().catch((err: Error) => {
-      this.requeue(batch);
-      throw err;
-    });
     try {
-      await client.query('BEGIN');
-      await client.query(this.q.lockForTouch, [ids]);
-      await client.query(this.q.touch, [ids, ids.map((id) => batch.get(id)!)]);
-      await client.query('COMMIT');
-      client.release();
+      await this.withClient(async (c) => {
+        await c.query('BEGIN');
+        await c.query(this.q.lockForTouch, [ids]);
+        await c.query(this.q.touch, [ids, ids.map((id) => batch.get(id)!)]);
+        await c.query('COMMIT');
+      });
     } catch (err) {
-      client.release(err as Error);
       this.requeue(batch);
       throw err;
     }
