@@ -63,10 +63,13 @@ tenants: { acme: {} }
 consumers:
   acme-app: { tenant: acme }
   alice: { tenant: acme }
+  bob: { tenant: acme }
 services: { orders: { upstreams: [{ url: "${upstream.url}" }] } }
 routes:
   - { id: orders, service: orders, paths: [/orders], methods: [GET], authn: [apiKey] }
   - { id: basic, service: orders, paths: [/basic], methods: [GET], authn: [basic] }
+  - { id: notes-create, service: orders, paths: [/notes], methods: [POST], authn: [basic], authz: { owner: { record: { resource: notes, id: body:/id } } } }
+  - { id: note, service: orders, paths: [/notes/:id], methods: [GET], authn: [basic], authz: { owner: { store: { resource: notes, param: id, notFoundTtlS: 0 } } } }
 `,
   );
   return configPath;
@@ -83,7 +86,13 @@ async function startNode(pgUrl: string): Promise<Node> {
 before(async () => {
   process.env[TOKEN_ENV] = TOKEN;
   process.env[PASSWORD_ENV] = PASSWORD;
-  upstream = await startUpstream();
+  let nextNote = 0;
+  // A create answers 201 with the new id (the gateway records its creator as owner); the rest is echoed.
+  upstream = await startUpstream((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'POST' && req.url === '/notes') return void res.writeHead(201).end(JSON.stringify({ id: `n${++nextNote}` }));
+    res.end(JSON.stringify({ method: req.method, url: req.url }));
+  });
   relay = await startTcpRelay(5432);
   a = await startNode(`postgres://postgres@127.0.0.1:5432/test?application_name=pinpoint-a-${SCHEMA}`);
   b = await startNode(`postgres://postgres@127.0.0.1:${relay.port}/test?application_name=${APP_B}`);
@@ -169,6 +178,33 @@ test('the CLI on a postgres-backed config manages the keys every node serves', a
   await eventually(async () => (await withPassword(a, 'alice', 'alice password cli')) === 200, PROMPTLY_MS);
 });
 
+test('ownership records are shared: a resource created through A belongs to its creator on B too', async () => {
+  for (const [who, password] of [['alice', 'alice owner password'], ['bob', 'bob owner password']]) {
+    assert.equal((await admin(a, 'POST', `/consumers/${who}/password`, { password })).status, 200);
+  }
+  const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+  await eventually(async () => (await withPassword(b, 'bob', 'bob owner password')) === 200, PROMPTLY_MS);
+  const created = await fetch(`${a.url}/notes`, { method: 'POST', headers: basic('alice', 'alice owner password') });
+  assert.equal(created.status, 201);
+  const { id } = (await created.json()) as { id: string };
+  // The record is written once the answer is out: B reads it from the shared tables.
+  await eventually(async () => (await fetch(`${b.url}/notes/${id}`, { headers: basic('alice', 'alice owner password') }).then(async (r) => (await r.arrayBuffer(), r.status))) === 200, PROMPTLY_MS);
+  const other = await fetch(`${b.url}/notes/${id}`, { headers: basic('bob', 'bob owner password') });
+  assert.equal(other.status, 403);
+  assert.equal(((await other.json()) as { code: string }).code, 'authz.not_owner');
+  const listed = await admin(b, 'GET', '/owners?resource=notes');
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  assert.ok(JSON.stringify(listed.body).includes(`"${id}"`), JSON.stringify(listed.body));
+  // The CLI on the same config reads and changes the same records.
+  const shown = await runCli(['owners', 'show', 'notes', id, '--json', '-c', b.configPath]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal((JSON.parse(shown.stdout) as { consumer: string }).consumer, 'alice');
+  const set = await runCli(['owners', 'set', 'notes', id, '--consumer', 'bob', '-c', a.configPath]);
+  assert.equal(set.code, 0, set.stderr);
+  const got = await admin(b, 'GET', `/owners/notes/${id}`);
+  assert.equal(got.body.consumer, 'bob', JSON.stringify(got.body));
+});
+
 test('PostgreSQL cut off from B: B keeps serving what it knows, its admin changes answer 503, and it catches up when the database is back', async () => {
   const kept = await createKey(a);
   const doomed = await createKey(a);
@@ -184,6 +220,7 @@ test('PostgreSQL cut off from B: B keeps serving what it knows, its admin change
     assert.equal((await admin(b, 'POST', `/keys/${kept.id}/revoke`, { reason: 'x' })).body.code, 'admin.store_unavailable');
     assert.equal((await admin(b, 'POST', '/consumers/alice/password', { password: 'a long password' })).body.code, 'admin.store_unavailable');
     assert.equal((await admin(b, 'GET', '/keys')).status, 503);
+    assert.equal((await admin(b, 'GET', '/owners')).body.code, 'admin.store_unavailable', 'the ownership records live in the same database');
     await eventually(async () => b.reports.some((m) => /cannot be reached/.test(m)), PROMPTLY_MS);
     // Meanwhile A, which still reaches the database, revokes a key.
     assert.equal((await admin(a, 'POST', `/keys/${doomed.id}/revoke`, { reason: 'during the outage' })).status, 200);

@@ -1,5 +1,6 @@
 // `pinpoint owners set|show|list|delete|import|audit`: the ownership records (owner.store,
-// owner.record) in the store file of a gateway's config, for operators who seed or migrate them.
+// owner.record) beside the credentials of a gateway's config (its SQLite file or PostgreSQL
+// schema), for operators who seed or migrate them.
 // The flags and help only; the work is in ./actions/owners.ts (see main.ts).
 import { Command } from 'commander';
 import { parsePositiveInt, parseSince } from './option-parsers.ts';
@@ -9,7 +10,7 @@ export interface OwnersOptions {
   json?: boolean;
 }
 
-const configOption = ['-c, --config <file>', "the gateway's config file (its store.file is used)"] as const;
+const configOption = ['-c, --config <file>', "the gateway's config file (its store is used)"] as const;
 const work = () => import('./actions/owners.ts');
 
 export function ownersCommand(): Command {

@@ -9,9 +9,8 @@ import { callLogSettings } from '../calllog/settings.ts';
 import type { CallLog, CallLogReader } from '../calllog/types.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { watchConfig } from '../config/watch.ts';
-import { openConfiguredStore, type CredentialStore } from '../store/index.ts';
+import { openConfiguredOwnerStore, openConfiguredStore, type CredentialStore } from '../store/index.ts';
 import { createOwnerLookups, createOwnerRecords, type OwnerRecords } from '../layers/authz/index.ts';
-import { openOwnerStore } from '../store/owners-sqlite.ts';
 import { createLimitsDeps } from '../layers/limits/deps.ts';
 import { Gateway } from './gateway.ts';
 import { CallAggregates } from '../calllog/aggregate.ts';
@@ -38,7 +37,7 @@ export interface Running {
   logFile: string;
   /** The credential store (API keys, passwords, audit log): config store.file, or PostgreSQL. */
   store: CredentialStore;
-  /** The ownership records (owner.store, owner.record), in tables of their own in the SQLite file store.file. */
+  /** The ownership records (owner.store, owner.record), in tables of their own beside the credentials (store.file, or PostgreSQL). */
   owners: OwnerRecords;
   close(): Promise<void>;
 }
@@ -49,10 +48,15 @@ export async function startPinpoint(opts: StartOptions): Promise<Running> {
   const { config } = loaded;
   // First: a node whose credential store cannot be opened (PostgreSQL down) refuses to start, leaving nothing open.
   const store = await openConfiguredStore(config, opts.configPath, { watch: true, report });
+  // Ownership records live beside the credentials (the SQLite file or the PostgreSQL schema), in tables of their own.
+  const owners = createOwnerRecords(
+    await openConfiguredOwnerStore(config, opts.configPath, { report }).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    }),
+  );
   const logFile = resolve(dirname(resolve(opts.configPath)), config.log.file);
   const callLog = openCallLog(callLogSettings(config, logFile));
-  // Ownership records live in the SQLite file of store.file, in tables of their own.
-  const owners = createOwnerRecords(openOwnerStore(resolve(dirname(resolve(opts.configPath)), config.store.file)));
   const metrics = createMetrics();
   // Limit counters and the Redis client outlive config reloads: they live here, not in the compiled layer.
   const limits = createLimitsDeps({ report });

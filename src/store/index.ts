@@ -2,5 +2,6 @@
 // default; PostgreSQL (several nodes) when the config says store.backend: postgres.
 export { openStore, type SqliteStoreOptions } from './sqlite.ts';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
-export { describeStore, openConfiguredStore, storeFile, type ConfiguredStoreOptions } from './open.ts';
+export { describeStore, openConfiguredOwnerStore, openConfiguredStore, storeFile, type ConfiguredStoreOptions } from './open.ts';
+export { openPostgresOwnerStore, type PostgresOwnerStoreOptions } from './postgres-owners.ts';
 export { keyState, StoreError, StoreOpenError, StoreUnavailableError, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type KeyState, type RotatedKey, type StoredKey } from './types.ts';

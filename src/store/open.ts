@@ -1,7 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
+import type { OwnerStore } from './owners.ts';
+import { openOwnerStore } from './owners-sqlite.ts';
 import { openPostgresStore } from './postgres.ts';
 import { describeTarget } from './postgres-errors.ts';
+import { openPostgresOwnerStore } from './postgres-owners.ts';
+import type { PostgresConnectionOptions } from './postgres-pool.ts';
 import { openStore } from './sqlite.ts';
 import { StoreOpenError, type CredentialStore } from './types.ts';
 
@@ -21,22 +25,7 @@ export interface ConfiguredStoreOptions {
 export async function openConfiguredStore(config: Config, configPath: string, opts: ConfiguredStoreOptions): Promise<CredentialStore> {
   const s = config.store;
   if (s.backend === 'postgres') {
-    const env = opts.env ?? process.env;
-    const password = s.passwordEnv !== undefined ? env[s.passwordEnv] : undefined;
-    if (s.passwordEnv !== undefined && !password) {
-      throw new StoreOpenError(`Cannot open the credential store: store.passwordEnv names ${s.passwordEnv}, which is not set. Set it to the PostgreSQL password.`);
-    }
-    return openPostgresStore({
-      url: s.url!,
-      password,
-      schema: s.schema,
-      poolSize: s.poolSize,
-      connectTimeoutMs: s.connectTimeoutMs,
-      queryTimeoutMs: s.queryTimeoutMs,
-      refreshMs: s.refreshMs,
-      watch: opts.watch,
-      report: opts.report,
-    });
+    return openPostgresStore({ ...postgresConnection(config, opts.env, 'credential store'), refreshMs: s.refreshMs, watch: opts.watch, report: opts.report });
   }
   const file = storeFile(config, configPath);
   try {
@@ -44,6 +33,29 @@ export async function openConfiguredStore(config: Config, configPath: string, op
   } catch (err) {
     throw new StoreOpenError(`Cannot open the credential store ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * The ownership records of a config (src/store/owners.ts): tables of their own beside the
+ * credentials, in the SQLite file or the PostgreSQL schema.
+ */
+export async function openConfiguredOwnerStore(config: Config, configPath: string, opts: { report?(message: string): void; env?: NodeJS.ProcessEnv } = {}): Promise<OwnerStore> {
+  if (config.store.backend === 'postgres') return openPostgresOwnerStore({ ...postgresConnection(config, opts.env, 'ownership store'), report: opts.report });
+  const file = storeFile(config, configPath);
+  try {
+    return openOwnerStore(file);
+  } catch (err) {
+    throw new StoreOpenError(`Cannot open the ownership store ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function postgresConnection(config: Config, env: NodeJS.ProcessEnv = process.env, what: string): PostgresConnectionOptions {
+  const s = config.store;
+  const password = s.passwordEnv !== undefined ? env[s.passwordEnv] : undefined;
+  if (s.passwordEnv !== undefined && !password) {
+    throw new StoreOpenError(`Cannot open the ${what}: store.passwordEnv names ${s.passwordEnv}, which is not set. Set it to the PostgreSQL password.`);
+  }
+  return { url: s.url!, password, schema: s.schema, poolSize: s.poolSize, connectTimeoutMs: s.connectTimeoutMs, queryTimeoutMs: s.queryTimeoutMs };
 }
 
 /** The SQLite store file of a config: store.file resolved against the config file's directory. */

@@ -13,7 +13,8 @@ import type { AuditEntry, StoredKey } from './types.ts';
  * so that other nodes see the removal as a change.
  *
  * Migrations are numbered: MIGRATIONS[i] brings version i to i + 1, applied in one transaction
- * under an advisory lock, so nodes starting together do not race.
+ * under an advisory lock, so nodes starting together do not race. The ownership records
+ * (src/store/postgres-owners.ts) live in the same schema, from version 2.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -55,6 +56,34 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_log_at ON audit_log (at);
   CREATE INDEX audit_log_key ON audit_log (key_id);
+  `,
+  // 2: ownership records (src/store/postgres-owners.ts); they take no change seq (nothing caches them in memory).
+  `
+  CREATE TABLE resource_owners (
+    resource   text   NOT NULL,
+    id         text   NOT NULL,
+    consumer   text   NOT NULL,
+    tenant     text,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    by         text   NOT NULL,
+    request_id text,
+    route      text,
+    PRIMARY KEY (resource, id)
+  );
+  CREATE INDEX resource_owners_consumer ON resource_owners (consumer);
+  CREATE INDEX resource_owners_tenant ON resource_owners (tenant);
+  CREATE TABLE resource_owner_audit (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at          bigint NOT NULL,
+    actor       text   NOT NULL,
+    action      text   NOT NULL,
+    resource    text   NOT NULL,
+    resource_id text   NOT NULL,
+    consumer    text   NOT NULL,
+    details     jsonb  NOT NULL
+  );
+  CREATE INDEX resource_owner_audit_at ON resource_owner_audit (at);
   `,
 ];
 

@@ -1,26 +1,15 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import { parseIntoClientConfig } from 'pg-connection-string';
+import type pg from 'pg';
 import { generateKey, keyLabel } from '../layers/authn/api-key/format.ts';
 import { hashPassword } from '../layers/authn/basic/password.ts';
 import type { PasswordRecord } from '../layers/authn/types.ts';
-import { describeTarget, isUnavailable } from './postgres-errors.ts';
+import { isUnavailable } from './postgres-errors.ts';
 import { ChangeListener } from './postgres-listener.ts';
+import { clientConfig, StorePool, type PostgresConnectionOptions } from './postgres-pool.ts';
 import { auditFromPgRow, changeChannel, ensureSchema, keyFromPgRow, storeQueries, type PgAuditRow, type PgKeyRow, type PgPasswordRow } from './postgres-schema.ts';
-import { keyState, StoreError, StoreOpenError, StoreUnavailableError, type AuditAction, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type RotatedKey, type StoredKey } from './types.ts';
+import { keyState, StoreError, type AuditAction, type AuditEntry, type CreateKeyInput, type CredentialStore, type IssuedKey, type RotatedKey, type StoredKey } from './types.ts';
 
-export interface PostgresStoreOptions {
-  /** postgres://user@host:port/database (a password in it works, passwordEnv is better). */
-  url: string;
-  /** Overrides the URL's password. */
-  password?: string;
-  /** Schema of the tables, created on open. Default "pinpoint". */
-  schema?: string;
-  /** Pooled connections for management and last-used writes. Default 4. */
-  poolSize?: number;
-  connectTimeoutMs?: number;
-  /** Longest wait for one statement (client and server side). Default 10 s. */
-  queryTimeoutMs?: number;
+export interface PostgresStoreOptions extends PostgresConnectionOptions {
   /**
    * Follow other nodes' changes: LISTEN/NOTIFY, a read of missed changes every `refreshMs`, a full
    * reload every `resyncMs`, last-used writes every `touchFlushMs`. Default true; one-off tools
@@ -35,8 +24,6 @@ export interface PostgresStoreOptions {
   touchFlushMs?: number;
   /** Longest wait between two reconnect attempts of the listener. Default 5000. */
   reconnectMaxMs?: number;
-  /** application_name of the connections (pg_stat_activity shows it). Default "pinpoint". */
-  applicationName?: string;
   /** Where background problems are reported (default: stderr). */
   report?(message: string): void;
 }
@@ -52,40 +39,16 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Cre
     await store.start();
   } catch (err) {
     await store.close().catch(() => {});
-    const why = isUnavailable(err) ? 'cannot be reached' : 'cannot be used';
-    throw new StoreOpenError(
-      `Cannot open the credential store: ${store.target} ${why}: ${(err as Error).message}. ` +
-        'Pinpoint does not start without it. Start PostgreSQL or fix store.url / store.passwordEnv (or use a SQLite file: store.backend sqlite).',
-      { cause: err },
-    );
+    throw store.db.openRefusal(err);
   }
   return store;
 }
 
 const sha256 = (key: string): Buffer => createHash('sha256').update(key).digest();
 
-/** The connection settings: the URL's, with the password from the environment set apart (a URL password is left as it is). */
-function clientConfig(opts: PostgresStoreOptions): pg.ClientConfig {
-  const fromUrl = parseIntoClientConfig(opts.url);
-  const timeout = opts.queryTimeoutMs ?? 10_000;
-  return {
-    ...fromUrl,
-    ...(opts.password !== undefined ? { password: opts.password } : {}),
-    application_name: opts.applicationName ?? fromUrl.application_name ?? 'pinpoint',
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-    query_timeout: timeout,
-    statement_timeout: timeout,
-    // A dead peer (a cut network, no FIN) is noticed by TCP keepalive, not only by the next query.
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 10_000,
-  };
-}
-
 class PostgresCredentialStore implements CredentialStore {
-  readonly target: string;
-  private readonly schema: string;
+  readonly db: StorePool;
   private readonly channel: string;
-  private readonly pool: pg.Pool;
   private readonly listener: ChangeListener | undefined;
   /** Every key by id, revoked and expired ones too: the request path reads only this. */
   private index = new Map<string, StoredKey>();
@@ -103,18 +66,16 @@ class PostgresCredentialStore implements CredentialStore {
   private readonly q: ReturnType<typeof storeQueries>;
 
   constructor(private readonly opts: PostgresStoreOptions) {
-    this.schema = opts.schema ?? 'pinpoint';
-    this.channel = changeChannel(this.schema);
-    this.target = describeTarget(opts.url, this.schema);
     this.report = opts.report ?? ((m) => process.stderr.write(m + '\n'));
-    const config = clientConfig(opts);
-    this.pool = new pg.Pool({ ...config, max: opts.poolSize ?? 4, idleTimeoutMillis: 30_000 });
-    // An idle pooled connection that dies (server restart, pg_terminate_backend) is reported here;
-    // without a handler the process would crash. The pool drops it and connects anew when needed.
-    this.pool.on('error', (err) => this.unreachable(err));
+    this.db = new StorePool(opts, {
+      name: 'credential store',
+      meanwhile: 'The gateway keeps serving the keys and passwords it knows; changes wait until the database is back.',
+      unreachable: (err) => this.unreachable(err),
+    });
+    this.channel = changeChannel(this.db.schema);
     if (opts.watch !== false) {
       this.listener = new ChangeListener(
-        config,
+        clientConfig(opts),
         this.channel,
         {
           change: () => this.background(() => this.sync()),
@@ -125,11 +86,11 @@ class PostgresCredentialStore implements CredentialStore {
         opts.reconnectMaxMs,
       );
     }
-    this.q = storeQueries(this.schema);
+    this.q = storeQueries(this.db.schema);
   }
 
   async start(): Promise<void> {
-    await this.withClient((c) => ensureSchema(c, this.schema));
+    await this.db.withClient((c) => ensureSchema(c, this.db.schema));
     // Listening before the first read: a change committed in between is then read twice, never missed.
     await this.listener?.start();
     await this.sync(true);
@@ -166,7 +127,7 @@ class PostgresCredentialStore implements CredentialStore {
   async listKeys(filter: { consumer?: string } = {}): Promise<StoredKey[]> {
     return this.read(async () => {
       await this.writeTouches();
-      const { rows } = filter.consumer === undefined ? await this.pool.query<PgKeyRow>(this.q.list) : await this.pool.query<PgKeyRow>(this.q.listOfConsumer, [filter.consumer]);
+      const { rows } = filter.consumer === undefined ? await this.db.pool.query<PgKeyRow>(this.q.list) : await this.db.pool.query<PgKeyRow>(this.q.listOfConsumer, [filter.consumer]);
       return rows.map(keyFromPgRow);
     });
   }
@@ -174,7 +135,7 @@ class PostgresCredentialStore implements CredentialStore {
   async getKey(id: string): Promise<StoredKey | undefined> {
     return this.read(async () => {
       await this.writeTouches();
-      const { rows } = await this.pool.query<PgKeyRow>(this.q.byId, [id]);
+      const { rows } = await this.db.pool.query<PgKeyRow>(this.q.byId, [id]);
       return rows[0] && keyFromPgRow(rows[0]);
     });
   }
@@ -240,8 +201,8 @@ class PostgresCredentialStore implements CredentialStore {
       const limit = Math.max(1, Math.min(filter.limit ?? 100, 10_000));
       const { rows } =
         filter.keyId === undefined
-          ? await this.pool.query<PgAuditRow>(this.q.auditSince, [since, limit])
-          : await this.pool.query<PgAuditRow>(this.q.auditOfKey, [since, limit, filter.keyId]);
+          ? await this.db.pool.query<PgAuditRow>(this.q.auditSince, [since, limit])
+          : await this.db.pool.query<PgAuditRow>(this.q.auditOfKey, [since, limit, filter.keyId]);
       return rows.map(auditFromPgRow);
     });
   }
@@ -258,9 +219,9 @@ class PostgresCredentialStore implements CredentialStore {
     try {
       await this.writeTouches();
     } catch (err) {
-      this.report(`credential store ${this.target}: the last-used times of ${this.pendingTouches.size} keys were not written at close: ${(err as Error).message}`);
+      this.report(`credential store ${this.db.target}: the last-used times of ${this.pendingTouches.size} keys were not written at close: ${(err as Error).message}`);
     } finally {
-      await this.pool.end();
+      await this.db.end();
     }
   }
 
@@ -272,21 +233,13 @@ class PostgresCredentialStore implements CredentialStore {
    */
   private async write<T>(work: (c: pg.PoolClient, seq: number, now: number) => Promise<T>): Promise<T> {
     this.open();
-    const result = await this.guard(() =>
-      this.withClient(async (client) => {
-        await client.query('BEGIN');
-        try {
-          const { rows } = await client.query<{ change_seq: string }>(this.q.nextSeq);
-          const seq = Number(rows[0].change_seq);
-          const out = await work(client, seq, Date.now());
-          await client.query('SELECT pg_notify($1, $2)', [this.channel, String(seq)]);
-          await client.query('COMMIT');
-          return out;
-        } catch (err) {
-          // A refusal keeps the connection, clean; any other failure drops it (and with it the transaction).
-          if (err instanceof StoreError) await client.query('ROLLBACK');
-          throw err;
-        }
+    const result = await this.db.guard(() =>
+      this.db.transaction(async (c) => {
+        const { rows } = await c.query<{ change_seq: string }>(this.q.nextSeq);
+        const seq = Number(rows[0].change_seq);
+        const out = await work(c, seq, Date.now());
+        await c.query('SELECT pg_notify($1, $2)', [this.channel, String(seq)]);
+        return out;
       }),
     );
     // The change is committed: a failure to read it back leaves it for the next refresh, it is no error.
@@ -297,43 +250,7 @@ class PostgresCredentialStore implements CredentialStore {
   /** A management read: refused once closed, and "unavailable" when the database is unreachable. */
   private async read<T>(work: () => Promise<T>): Promise<T> {
     this.open();
-    return this.guard(work);
-  }
-
-  /**
-   * Runs `work` on one pooled connection. After any failure but a StoreError (a refusal, rolled
-   * back) the connection is dropped, not handed to the next caller mid-transaction. Its error
-   * events are heard while it is checked out: the pool listens only while it is idle, and an
-   * unheard 'error' would end the process.
-   */
-  private async withClient<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    const onError = (err: Error) => (broken ??= err);
-    client.on('error', onError);
-    try {
-      return await work(client);
-    } catch (err) {
-      if (!(err instanceof StoreError)) broken ??= err as Error;
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  }
-
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof StoreError || !isUnavailable(err)) throw err;
-      this.unreachable(err as Error);
-      throw new StoreUnavailableError(
-        `The credential store in ${this.target} cannot be reached: ${(err as Error).message}. ` +
-          'The gateway keeps serving the keys and passwords it knows; changes wait until the database is back.',
-        { cause: err },
-      );
-    }
+    return this.db.guard(work);
   }
 
   /** Inside a write transaction: a fresh key row and its audit entry. */
@@ -402,8 +319,8 @@ class PostgresCredentialStore implements CredentialStore {
 
   private async loadChanges(): Promise<void> {
     const [keys, passwords] = await Promise.all([
-      this.pool.query<PgKeyRow>(this.q.keysSince, [this.keySeq]),
-      this.pool.query<PgPasswordRow>(this.q.passwordsSince, [this.passwordSeq]),
+      this.db.pool.query<PgKeyRow>(this.q.keysSince, [this.keySeq]),
+      this.db.pool.query<PgPasswordRow>(this.q.passwordsSince, [this.passwordSeq]),
     ]);
     for (const row of keys.rows) {
       this.index.set(row.id, keyFromPgRow(row));
@@ -418,7 +335,7 @@ class PostgresCredentialStore implements CredentialStore {
 
   /** Everything, in one snapshot: after a reconnect, and now and then as a safety net. */
   private async loadAll(): Promise<void> {
-    const { keys, passwords } = await this.withClient(async (c) => {
+    const { keys, passwords } = await this.db.withClient(async (c) => {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const k = (await c.query<PgKeyRow>(this.q.allKeys)).rows;
       const p = (await c.query<PgPasswordRow>(this.q.allPasswords)).rows;
@@ -445,7 +362,7 @@ class PostgresCredentialStore implements CredentialStore {
     this.pendingTouches = new Map();
     const ids = [...batch.keys()];
     try {
-      await this.withClient(async (c) => {
+      await this.db.withClient(async (c) => {
         await c.query('BEGIN');
         await c.query(this.q.lockForTouch, [ids]);
         await c.query(this.q.touch, [ids, ids.map((id) => batch.get(id)!)]);
@@ -466,7 +383,7 @@ class PostgresCredentialStore implements CredentialStore {
     work().catch((err: Error) => {
       if (this.closed) return;
       if (isUnavailable(err)) this.unreachable(err);
-      else this.report(`credential store ${this.target}: ${err.message}`);
+      else this.report(`credential store ${this.db.target}: ${err.message}`);
     });
   }
 
@@ -474,7 +391,7 @@ class PostgresCredentialStore implements CredentialStore {
     if (this.closed || !this.reachable) return;
     this.reachable = false;
     this.report(
-      `credential store ${this.target} cannot be reached (${err.message}): serving the ${this.index.size} keys and ${this.passwords.size} passwords in memory; ` +
+      `credential store ${this.db.target} cannot be reached (${err.message}): serving the ${this.index.size} keys and ${this.passwords.size} passwords in memory; ` +
         'key and password changes answer 503 until it is back; reconnecting',
     );
   }
@@ -482,10 +399,10 @@ class PostgresCredentialStore implements CredentialStore {
   private reachableAgain(): void {
     if (this.reachable || this.closed) return;
     this.reachable = true;
-    this.report(`credential store ${this.target} is reachable again: ${this.index.size} keys and ${this.passwords.size} passwords in memory`);
+    this.report(`credential store ${this.db.target} is reachable again: ${this.index.size} keys and ${this.passwords.size} passwords in memory`);
   }
 
   private open(): void {
-    if (this.closed) throw new Error(`credential store ${this.target} is closed`);
+    if (this.closed) throw new Error(`credential store ${this.db.target} is closed`);
   }
 }

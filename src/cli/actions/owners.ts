@@ -1,13 +1,12 @@
 // The work of `pinpoint owners` (the command is defined in ../owners.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { renderTable } from '../../calllog/text-table.ts';
 import { ConfigError, loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { checkOwnerInput } from '../../store/owner-input.ts';
 import type { OwnerAuditEntry, OwnerRecord, OwnerStore } from '../../store/owners.ts';
-import { openOwnerStore } from '../../store/owners-sqlite.ts';
-import { StoreError } from '../../store/types.ts';
+import { openConfiguredOwnerStore } from '../../store/open.ts';
+import { StoreError, StoreOpenError, StoreUnavailableError } from '../../store/types.ts';
 import { CliError } from '../errors.ts';
 import type { OwnersOptions } from '../owners.ts';
 import { cliActor } from '../store-source.ts';
@@ -16,7 +15,7 @@ const DEFAULT_CONFIG = 'pinpoint.yaml';
 const out = (text: string): void => void process.stdout.write(text);
 const json = (value: unknown): void => out(JSON.stringify(value, null, 2) + '\n');
 
-/** Loads the config (-c, else ./pinpoint.yaml), opens the ownership tables of its store file, runs, closes. */
+/** Loads the config (-c, else ./pinpoint.yaml), opens the ownership tables of its store (file or PostgreSQL), runs, closes. */
 async function withOwners<T>(opts: OwnersOptions, run: (store: OwnerStore, config: Config) => Promise<T>): Promise<T> {
   const path = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (!path) throw new CliError(`Which gateway? Give -c FILE (the gateway's config); there is no ./${DEFAULT_CONFIG}.`);
@@ -27,11 +26,18 @@ async function withOwners<T>(opts: OwnersOptions, run: (store: OwnerStore, confi
     if (err instanceof ConfigError) throw new CliError(`${err.message}\nOwnership records need a valid config (owners are checked against its consumers): see pinpoint validate -c ${path}`);
     throw err;
   }
-  const store = openOwnerStore(resolve(dirname(resolve(path)), config.store.file));
+  let store: OwnerStore;
+  try {
+    store = await openConfiguredOwnerStore(config, path, {});
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw new CliError(err.message);
+    throw err;
+  }
   try {
     return await run(store, config);
   } catch (err) {
     if (err instanceof StoreError || err instanceof RangeError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
+    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
     throw err;
   } finally {
     await store.close();

@@ -76,10 +76,6 @@ export function compileOwner(o: OwnerConfig, config: Config, routeIndex: number)
       timeoutMs: l.timeoutMs,
     };
   }
-  if ((o.store || o.record) && config.store.backend === 'postgres') {
-    // Ownership records have a SQLite store only: nodes sharing PostgreSQL would each keep their own.
-    throw new ConfigPathError('ownership records (owner.store, owner.record) are kept in the SQLite store only; with store.backend postgres each node would keep records of its own: use owner.lookup, or the sqlite backend', [...path, o.store ? 'store' : 'record']);
-  }
   const unserved = o.record && route.methods ? o.record.methods.filter((m) => !route.methods!.includes(m as never)) : [];
   if (unserved.length) throw new ConfigPathError(`owner.record names ${unserved.join(', ')}, which route ${route.id} does not serve (methods: ${route.methods!.join(', ')}): nothing would ever be recorded`, [...path, 'record', 'methods']);
   const store: StorePlan | undefined = o.store && {
