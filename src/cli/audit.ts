@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
+// `pinpoint audit`: the command's flags and help; its work is in ./actions/audit.ts (see main.ts).
 import { Command } from 'commander';
-import { renderAudit, runAudit } from '../audit/audit.ts';
-import { CallAggregates } from '../calllog/aggregate.ts';
-import { logFileFrom } from './log-source.ts';
 import { parsePositiveInt } from './option-parsers.ts';
-import { storeFromConfig } from './store-source.ts';
 
-interface AuditCliOptions {
+export interface AuditCliOptions {
   config?: string;
   db?: string;
   unusedDays: number;
@@ -24,19 +20,5 @@ export function auditCommand(): Command {
     .option('--expiring-days <n>', 'report keys that expire within this many days', parsePositiveInt, 14)
     .option('--usage-days <n>', 'how many days of the call log show what is used', parsePositiveInt, 30)
     .option('--json', 'print the findings as JSON')
-    .action(async (opts: AuditCliOptions) => {
-      const { config, store } = await storeFromConfig(opts.config);
-      let log: CallAggregates | undefined;
-      try {
-        const keys = await store.listKeys();
-        const file = logFileFrom({ ...(opts.config ? { config: opts.config } : {}), ...(opts.db ? { db: opts.db } : {}) }, () => {});
-        if (existsSync(file)) log = new CallAggregates(file);
-        const result = runAudit(config, keys, log, { now: Date.now(), unusedDays: opts.unusedDays, expiringDays: opts.expiringDays, usageDays: opts.usageDays });
-        process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderAudit(result));
-        if (result.findings.some((f) => f.severity === 'high')) process.exitCode = 2;
-      } finally {
-        log?.close();
-        await store.close();
-      }
-    });
+    .action(async (opts: AuditCliOptions) => (await import('./actions/audit.ts')).runAudit(opts));
 }

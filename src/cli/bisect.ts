@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
+// `pinpoint bisect`: the command's flags and help; its work is in ./actions/bisect.ts (see main.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { bisect, BisectError, planOf } from '../bisect/bisect.ts';
-import { DEFAULT_CAUSE_HEADERS, type CauseOptions } from '../bisect/oracle.ts';
-import { renderPlan, renderSummary } from '../bisect/render.ts';
-import { parseRequestInput, RequestInputError, type ParsedRequest } from '../explain/input/index.ts';
-import { CliError } from './errors.ts';
 import { parsePositiveInt, parseStatus } from './option-parsers.ts';
 
-interface BisectCliOptions {
+export interface BisectCliOptions {
   harEntry?: number;
   maxRequests: number;
   rate: number;
@@ -33,25 +28,6 @@ function parseIndex(value: string): number {
   return Number(value);
 }
 
-function readRequest(file: string | undefined, harEntry: number | undefined): ParsedRequest {
-  let text: string;
-  try {
-    text = file === undefined || file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file ?? 'standard input'}: ${(err as Error).message}`);
-  }
-  try {
-    const request = parseRequestInput(text, harEntry === undefined ? {} : { harEntry });
-    if (!/^https?:\/\//i.test(request.url)) {
-      throw new CliError('the request has no host to send to: give an absolute URL (a raw HTTP message needs a Host header)');
-    }
-    return request;
-  } catch (err) {
-    if (err instanceof RequestInputError) throw new CliError(`cannot read the request: ${err.message}`);
-    throw err;
-  }
-}
-
 export function bisectCommand(): Command {
   return new Command('bisect')
     .description('Find the part of a refused request (header, cookie, query parameter, form or JSON body field) that makes it refused, by delta debugging against the URL it names')
@@ -66,44 +42,5 @@ export function bisectCommand(): Command {
     .option('--admin <url>', "a Pinpoint gateway's admin API: its decision code and rule id become the cause (token from $PINPOINT_ADMIN_TOKEN)")
     .option('--dry-run', 'print the parts and the plan, send nothing')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string | undefined, opts: BisectCliOptions) => {
-      const request = readRequest(file, opts.harEntry);
-      const cause: CauseOptions = { headers: [...DEFAULT_CAUSE_HEADERS, ...opts.causeHeader] };
-      if (opts.causePattern) cause.pattern = opts.causePattern;
-      let admin: { url: string; token: string } | undefined;
-      if (opts.admin) {
-        const token = process.env.PINPOINT_ADMIN_TOKEN;
-        if (!token) throw new CliError('--admin needs the admin token in $PINPOINT_ADMIN_TOKEN');
-        admin = { url: opts.admin, token };
-      }
-      if (opts.dryRun) {
-        const plan = planOf(request);
-        process.stdout.write(opts.json
-          ? JSON.stringify({ method: plan.method, target: plan.target, parts: plan.parts.map((p) => p.label), maxRequests: opts.maxRequests, ratePerSecond: opts.rate }, null, 2) + '\n'
-          : renderPlan(plan, { maxRequests: opts.maxRequests, ratePerSecond: opts.rate, cause, admin }));
-        return;
-      }
-      try {
-        const result = await bisect(request, {
-          maxRequests: opts.maxRequests,
-          ratePerSecond: opts.rate,
-          timeoutMs: opts.timeout,
-          cause,
-          ...(opts.status !== undefined ? { expectStatus: opts.status } : {}),
-          ...(admin ? { admin } : {}),
-          progress: (line) => process.stderr.write(`${line}\n`),
-        });
-        if (opts.json) {
-          const { minimalRequest, ...rest } = result;
-          process.stdout.write(JSON.stringify({
-            ...rest,
-            parts: result.parts.map((p) => p.label),
-            minimalRequest: { method: minimalRequest.method, url: minimalRequest.url, headers: minimalRequest.headers.map(([n]) => n), bodyBytes: minimalRequest.body?.length ?? 0 },
-          }, null, 2) + '\n');
-        } else process.stdout.write(renderSummary(result));
-      } catch (err) {
-        if (err instanceof BisectError) throw new CliError(err.message);
-        throw err;
-      }
-    });
+    .action(async (file: string | undefined, opts: BisectCliOptions) => (await import('./actions/bisect.ts')).runBisect(file, opts));
 }

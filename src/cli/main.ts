@@ -1,5 +1,8 @@
 // The `pinpoint` command. Each subcommand lives in its own file and only turns flags into
-// parameters for the code that does the work.
+// parameters for the code that does the work. Those files define the flags and help and load
+// their work (./actions/*.ts) with import() when the command runs: every start builds all the
+// definitions, so one that imported its work at the top would load most of the gateway for
+// --help or any other command. startup.test.ts checks that it stays so.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.ts';
 import { consumersCommand } from './consumers.ts';

@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
+// `pinpoint report`: the command's flags and help; its work is in ./actions/report.ts (see main.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { CallAggregates } from '../calllog/aggregate.ts';
-import { renderReport } from '../report/render.ts';
-import { buildReport, type Report } from '../report/report.ts';
-import { callAdmin } from './admin-client.ts';
-import { CliError } from './errors.ts';
-import { logFileFrom } from './log-source.ts';
 import { parsePositiveInt, parseSince } from './option-parsers.ts';
 
-interface ReportCliOptions {
+export interface ReportCliOptions {
   config?: string;
   db?: string;
   admin?: string;
@@ -27,24 +21,6 @@ function upTo(max: number) {
   };
 }
 
-function fromFile(opts: ReportCliOptions, from: number, to: number): Report {
-  const file = logFileFrom(opts);
-  if (!existsSync(file)) throw new CliError(`No call log at ${file}. Has a gateway run with this config yet?`);
-  const q = new CallAggregates(file);
-  try {
-    return buildReport(q, { from, to, buckets: opts.buckets, top: opts.top });
-  } finally {
-    q.close();
-  }
-}
-
-async function fromAdmin(base: string, opts: ReportCliOptions, from: number, to: number): Promise<Report> {
-  const query = new URLSearchParams({ since: String(from), until: String(to), buckets: String(opts.buckets), top: String(opts.top) });
-  const { status, ok, text } = await callAdmin(base, 'report', { query });
-  if (!ok) throw new CliError(`The admin API answered ${status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as Report;
-}
-
 export function reportCommand(): Command {
   return new Command('report')
     .description('Denials over time by layer, code, route, consumer, tenant and client address, with the top movers against the previous period; AI calls by model alias and provider (calls, tokens, cost, time to first token, provider failures)')
@@ -56,12 +32,5 @@ export function reportCommand(): Command {
     .option('--buckets <n>', 'time buckets of the sparklines (at most 200)', upTo(200), 24)
     .option('--top <n>', 'rows per group and movers (at most 100)', upTo(100), 10)
     .option('--json', 'print the report as JSON')
-    .action(async (opts: Omit<ReportCliOptions, 'since'> & { since?: number }) => {
-      const to = opts.until ?? Date.now();
-      const from = opts.since ?? to - 3_600_000;
-      if (from >= to) throw new CliError('--since must be before --until');
-      const options = { ...opts, since: from };
-      const report = opts.admin ? await fromAdmin(opts.admin, options, from, to) : fromFile(options, from, to);
-      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
-    });
+    .action(async (opts: Omit<ReportCliOptions, 'since'> & { since?: number }) => (await import('./actions/report.ts')).runReport(opts));
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aiNotes } from '../../src/ai/notes.ts';
-import { validateFile } from '../../src/cli/validate.ts';
+import { validateFile } from '../../src/cli/actions/validate.ts';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 
 test('examples/ai validates; with its secrets set, validate has nothing to note', () => {
