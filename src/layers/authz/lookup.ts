@@ -1,5 +1,4 @@
 import { LRUCache } from 'lru-cache';
-import { request } from 'undici';
 import { readPointer } from './json.ts';
 
 /** What the owner service said about one resource. */
@@ -38,6 +37,10 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 
 type Cached = { owner: string } | { status: number };
 
+// The HTTP client is loaded at the first lookup, not with this module: validating a config (the
+// CLI) compiles this layer and has no use for it.
+let undici: Promise<typeof import('undici')> | undefined;
+
 export function createOwnerLookups(opts: { maxEntries?: number } = {}): OwnerLookups {
   const cache = new LRUCache<string, Cached>({ max: opts.maxEntries ?? 10_000, ttlAutopurge: false });
   // Concurrent requests for the same resource share one GET.
@@ -49,6 +52,7 @@ export function createOwnerLookups(opts: { maxEntries?: number } = {}): OwnerLoo
     for (const base of r.urls) {
       calls++;
       try {
+        const { request } = await (undici ??= import('undici'));
         const res = await request(base.replace(/\/$/, '') + r.path, {
           method: 'GET',
           headers: { accept: 'application/json' },

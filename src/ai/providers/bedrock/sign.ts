@@ -1,5 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpCall, ProviderTarget } from '../types.ts';
 import { SIGNING_SERVICE } from './params.ts';
 
@@ -15,6 +13,9 @@ export async function signedCall(t: ProviderTarget, path: string, body: string, 
   const { accessKeyId, secretAccessKey, sessionToken } = t.credentials;
   if (!accessKeyId || !secretAccessKey) throw new Error(`provider '${t.provider}' (bedrock) needs credentials accessKeyId and secretAccessKey`);
   const url = new URL(t.baseUrl + path);
+  // The signer is loaded at the first Bedrock call, not with this module: every config load
+  // (the CLI's too) registers the provider adapters, and most never call Bedrock.
+  const { SignatureV4, Sha256 } = await (signing ??= loadSigning());
   const signer = new SignatureV4({ service: SIGNING_SERVICE, region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, sha256: Sha256 });
   const signed = await signer.sign(
     {
@@ -30,6 +31,13 @@ export async function signedCall(t: ProviderTarget, path: string, body: string, 
     signingDate ? { signingDate } : {},
   );
   return { url: url.href, headers: { ...(signed.headers as Record<string, string>) }, body };
+}
+
+let signing: ReturnType<typeof loadSigning> | undefined;
+
+async function loadSigning() {
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+  return { SignatureV4, Sha256 };
 }
 
 /** The path of a model's operation: the model id (which may hold ':' or be an ARN) is one escaped segment, as the AWS SDK sends it. */

@@ -1,10 +1,12 @@
-import { request } from 'undici';
-
 /** What the endpoint said: its JSON answer, or why there is none (the token was not judged). */
 export type Answer = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
 
 /** An introspection answer is a handful of members; anything much larger is not one. */
 const MAX_ANSWER_BYTES = 64 * 1024;
+
+// The HTTP client is loaded at the first call, not with this module: validating a config (the
+// CLI) compiles this layer and has no use for it.
+let undici: Promise<typeof import('undici')> | undefined;
 
 export interface EndpointClient {
   endpoint: string;
@@ -26,6 +28,7 @@ export function basicAuthorization(clientId: string, secret: string): string {
  */
 export async function introspect(c: EndpointClient, token: string): Promise<Answer> {
   try {
+    const { request } = await (undici ??= import('undici'));
     const res = await request(c.endpoint, {
       method: 'POST',
       headers: {
