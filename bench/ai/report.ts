@@ -14,14 +14,14 @@ export const AI_VS_PROXY_FLOOR = 0.8;
 const DISTURBED_CORES = 0.25;
 
 /** The TTFT controls: one more hop without the AI work. */
-export type TtftControl = 'proxy-route' | 'tcp-relay' | 'fastify';
+export type TtftControl = 'proxy-route' | 'tcp-relay' | 'node-proxy' | 'fastify';
 
 export interface TtftPhase {
   phase: string;
   concurrency: number;
   direct: { ttft: Summary; total: Summary };
   gateway: { ttft: Summary; total: Summary };
-  /** The same streams through one more hop that does no AI work (plain proxy route, TCP relay, fastify). */
+  /** The same streams through one more hop that does no AI work (plain proxy route, TCP relay, bare node:http proxy, fastify). */
   controls?: Array<{ id: TtftControl; label: string; ttft: Summary; total: Summary }>;
   /** How many targets' streams the fake answered in the phase (its CPU is shared among them). */
   fakeShare?: number;

@@ -68,10 +68,11 @@ async function main(): Promise<number> {
       const fake = await startNodeServer('fake-openai-stream', FAKE, [String(o.chunks), String(o.firstTokenMs), String(o.chunkMs)]);
       const gw = await startGateway('ai-ttft', 'ai', fake);
       // Controls: what one more hop costs without the AI route's work (see measureTtft).
-      log('starting the TTFT controls: a plain proxy route, a TCP relay, @fastify/http-proxy');
+      log('starting the TTFT controls: a plain proxy route, a TCP relay, a bare node:http proxy, @fastify/http-proxy');
       const controls: Array<{ id: TtftControl; label: string; child: Child }> = [
         { id: 'proxy-route', label: 'a plain proxy route of the gateway', child: await startNodeServer('ttft-proxy-route', 'gateway.ts', [writeAiGatewayConfig(dir, 'ttft-proxy-route', 'proxy', fake.url)]) },
         { id: 'tcp-relay', label: 'a TCP relay (no HTTP)', child: await startNodeServer('ttft-tcp-relay', 'tcp-relay.ts', [fake.url]) },
+        { id: 'node-proxy', label: 'a bare node:http proxy', child: await startNodeServer('ttft-node-proxy', 'node-proxy.ts', [fake.url]) },
         { id: 'fastify', label: '@fastify/http-proxy', child: await startNodeServer('ttft-fastify', 'fastify-proxy.ts', [fake.url]) },
       ];
       result.ttft = await measureTtft(o, fake, gw, controls);
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
 /**
  * Sequential, then concurrent streams, each interleaved between the gateway's AI route, the fake
  * directly and the controls: the same stream through one more hop that does no AI work (the
- * gateway's plain proxy route, a TCP relay, fastify's proxy). What the AI route adds over the
+ * gateway's plain proxy route, a TCP relay, a bare node:http proxy, fastify's proxy). What the AI route adds over the
  * plain route is the AI work; what the plain route adds over the relay is HTTP proxying.
  */
 async function measureTtft(o: AiBenchOptions, fake: Child, gw: GatewayCase, controls: Array<{ id: TtftControl; label: string; child: Child }>): Promise<TtftPhase[]> {
