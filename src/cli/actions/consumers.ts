@@ -1,9 +1,8 @@
 // The work of `pinpoint consumers set-password|remove-password` (the commands are defined in ../consumers.ts).
 import { passwordProblem } from '../../layers/authn/basic/password.ts';
 import { checkConsumer } from '../../store/key-input.ts';
-import { StoreError, StoreUnavailableError } from '../../store/types.ts';
 import { CliError } from '../errors.ts';
-import { cliActor, storeFromConfig, type StoreSource } from '../store-source.ts';
+import { cliActor, sentence, storeCliError, storeFromConfig, type StoreSource } from '../store-source.ts';
 
 const MAX_STDIN = 64 * 1024;
 
@@ -11,12 +10,10 @@ async function withConsumer(consumer: string, configPath: string | undefined, ru
   const source = await storeFromConfig(configPath);
   try {
     const unknown = checkConsumer(source.config, consumer);
-    if (unknown) throw new CliError(`${unknown.charAt(0).toUpperCase() + unknown.slice(1)}.`);
+    if (unknown) throw new CliError(sentence(unknown));
     await run(source);
   } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
-    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
-    throw err;
+    throw storeCliError(err);
   } finally {
     await source.store.close();
   }

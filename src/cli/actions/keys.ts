@@ -1,11 +1,11 @@
 // The work of `pinpoint keys ...` and `pinpoint audit-log` (the commands are defined in ../keys.ts).
 import { checkConsumer, expiryFromDays, overlapFromHours } from '../../store/key-input.ts';
 import { keyView, SHOWN_ONCE } from '../../store/key-view.ts';
-import { StoreError, StoreUnavailableError, type CredentialStore } from '../../store/types.ts';
+import type { CredentialStore } from '../../store/types.ts';
 import { CliError } from '../errors.ts';
 import { renderAudit, renderIssued, renderKey, renderKeyList } from '../keys-render.ts';
 import type { KeysOptions } from '../keys.ts';
-import { cliActor, storeFromConfig, type StoreSource } from '../store-source.ts';
+import { cliActor, sentence, storeCliError, storeFromConfig, type StoreSource } from '../store-source.ts';
 
 /** Opens the store, runs, closes; a store refusal becomes one clear line. */
 async function withStore<T>(opts: KeysOptions, run: (s: StoreSource) => Promise<T>): Promise<T> {
@@ -13,9 +13,7 @@ async function withStore<T>(opts: KeysOptions, run: (s: StoreSource) => Promise<
   try {
     return await run(source);
   } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
-    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
-    throw err;
+    throw storeCliError(err);
   } finally {
     await source.store.close();
   }
@@ -41,7 +39,7 @@ export function runKeysAudit(opts: KeysOptions & { since?: number; key?: string;
 export function runKeysCreate(opts: KeysOptions & { consumer: string; scopes: string[]; expiresIn?: number; name?: string }): Promise<void> {
   return withStore(opts, async ({ config, store }) => {
     const unknown = checkConsumer(config, opts.consumer);
-    if (unknown) throw new CliError(`${unknown.charAt(0).toUpperCase() + unknown.slice(1)}.`);
+    if (unknown) throw new CliError(sentence(unknown));
     const expiry = opts.expiresIn !== undefined ? expiryFromDays(opts.expiresIn / 24) : undefined;
     if (expiry && !expiry.ok) throw new CliError(`--expires-in: ${expiry.error}`);
     const issued = await store.createKey({ consumer: opts.consumer, scopes: opts.scopes, name: opts.name, expiresAt: expiry?.ok ? expiry.value : undefined, actor: cliActor() });

@@ -1,31 +1,21 @@
 // The work of `pinpoint owners` (the command is defined in ../owners.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { renderTable } from '../../calllog/text-table.ts';
-import { ConfigError, loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { checkOwnerInput } from '../../store/owner-input.ts';
 import type { OwnerAuditEntry, OwnerRecord, OwnerStore } from '../../store/owners.ts';
 import { openConfiguredOwnerStore } from '../../store/open.ts';
-import { StoreError, StoreOpenError, StoreUnavailableError } from '../../store/types.ts';
+import { StoreOpenError } from '../../store/types.ts';
 import { CliError } from '../errors.ts';
 import type { OwnersOptions } from '../owners.ts';
-import { cliActor } from '../store-source.ts';
+import { cliActor, sentence, storeCliError, storeConfig } from '../store-source.ts';
 
-const DEFAULT_CONFIG = 'pinpoint.yaml';
 const out = (text: string): void => void process.stdout.write(text);
 const json = (value: unknown): void => out(JSON.stringify(value, null, 2) + '\n');
 
 /** Loads the config (-c, else ./pinpoint.yaml), opens the ownership tables of its store (file or PostgreSQL), runs, closes. */
 async function withOwners<T>(opts: OwnersOptions, run: (store: OwnerStore, config: Config) => Promise<T>): Promise<T> {
-  const path = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-  if (!path) throw new CliError(`Which gateway? Give -c FILE (the gateway's config); there is no ./${DEFAULT_CONFIG}.`);
-  let config: Config;
-  try {
-    config = loadConfigFile(path).config;
-  } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(`${err.message}\nOwnership records need a valid config (owners are checked against its consumers): see pinpoint validate -c ${path}`);
-    throw err;
-  }
+  const { path, config } = storeConfig(opts.config, 'Ownership records need a valid config (owners are checked against its consumers)');
   let store: OwnerStore;
   try {
     store = await openConfiguredOwnerStore(config, path, {});
@@ -36,9 +26,8 @@ async function withOwners<T>(opts: OwnersOptions, run: (store: OwnerStore, confi
   try {
     return await run(store, config);
   } catch (err) {
-    if (err instanceof StoreError || err instanceof RangeError) throw new CliError(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.');
-    if (err instanceof StoreUnavailableError) throw new CliError(err.message);
-    throw err;
+    if (err instanceof RangeError) throw new CliError(sentence(err.message));
+    throw storeCliError(err);
   } finally {
     await store.close();
   }
@@ -46,7 +35,7 @@ async function withOwners<T>(opts: OwnersOptions, run: (store: OwnerStore, confi
 
 function checked(config: Config, resource: string, id: string, consumer: string, tenant: string | undefined): { consumer: string; tenant?: string } {
   const input = checkOwnerInput(config, resource, id, consumer, tenant);
-  if (!input.ok) throw new CliError(input.errors.map((e) => e.charAt(0).toUpperCase() + e.slice(1)).join('. ') + '.');
+  if (!input.ok) throw new CliError(input.errors.map(sentence).join(' '));
   return input;
 }
 
