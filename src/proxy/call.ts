@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { Peer } from './balancer.ts';
 import { classifyUpstreamError, failedBeforeSending } from './classify.ts';
 import type { UpstreamErrorCode } from './errors.ts';
-import { clearCopiedHeaders, copyResponseHeaders } from './headers.ts';
+import { clearCopiedHeaders, copyResponseHeaders, type GatewayHeaders } from './headers.ts';
 import type { ServiceProxy, UpstreamTarget } from './service.ts';
 import type { ProxyOutcome } from './types.ts';
 
@@ -67,6 +67,8 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
     private readonly onSettled: () => void,
     /** ForwardInfo.captureBody: keep a copy of a 2xx body up to this many bytes. */
     private readonly captureLimit = 0,
+    /** ForwardInfo.gatewayHeaders. */
+    private readonly gatewayHeaders?: GatewayHeaders,
   ) {
     this.promise = new Promise((r) => (this.resolve = r));
     this.clientSocket = req.socket;
@@ -115,13 +117,13 @@ export class ProxyCall implements Dispatcher.DispatchHandler {
     this.service.balancer.success(this.peer!);
     const res = this.res;
     try {
-      copyResponseHeaders(res, rawHeaders);
+      copyResponseHeaders(res, rawHeaders, this.gatewayHeaders);
       if (statusCode === 204) res.removeHeader('content-length');
       // The client's body is not all read: the connection cannot carry another request.
       if (this.body === this.req && !this.req.complete) res.setHeader('connection', 'close');
       res.writeHead(statusCode);
     } catch (err) {
-      clearCopiedHeaders(res, rawHeaders);
+      clearCopiedHeaders(res, rawHeaders, this.gatewayHeaders);
       this.badResponse = `response header refused: ${(err as Error).message}`;
       this.abort!(err as Error);
       return false;

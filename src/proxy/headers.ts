@@ -69,27 +69,33 @@ export function connectionTokens(value: string | string[]): string[] {
   return out;
 }
 
-/** The names of the headers the gateway set on a response before the upstream answered. */
-const kOwned = Symbol('pinpoint.gatewayHeaders');
-type OwnedResponse = ServerResponse & { [kOwned]?: Set<string> };
-
 /**
  * Sets headers the pipeline added to this request's response (CORS, rate limits, cookies) on
  * `res`, before a problem or the upstream's answer is written. The gateway's value replaces an
  * upstream header of the same name (two Access-Control-Allow-Origin lines would make a browser
- * refuse the response); Vary and Set-Cookie are lists, so the upstream's are added after ours.
+ * refuse the response: copyResponseHeaders skips the upstream's, see ownsHeader); Vary and
+ * Set-Cookie are lists, so the upstream's are added after ours.
  */
-export function setGatewayHeaders(res: ServerResponse, headers: Record<string, string>): void {
-  let owned: Set<string> | undefined;
+export function setGatewayHeaders(res: ServerResponse, headers: GatewayHeaders): void {
   for (const name in headers) {
-    if (name === 'vary' || name === 'set-cookie') {
-      res.appendHeader(name, headers[name]);
-      continue;
-    }
-    res.setHeader(name, headers[name]);
-    (owned ??= new Set()).add(name);
+    if (LIST_HEADERS.has(name)) res.appendHeader(name, headers[name]);
+    else res.setHeader(name, headers[name]);
   }
-  if (owned) (res as OwnedResponse)[kOwned] = owned;
+}
+
+/** Headers layers add to a response, by lowercase name (EvalContext.responseHeaders). */
+export type GatewayHeaders = Record<string, string>;
+
+/** Headers whose upstream lines are kept after the gateway's. */
+const LIST_HEADERS: ReadonlySet<string> = new Set(['vary', 'set-cookie']);
+
+/**
+ * Whether the gateway set this (lowercase) header itself, so the upstream's line is dropped.
+ * The names are read from the headers object the gateway set, not remembered on the response:
+ * a property added to every ServerResponse would cost each request more than this lookup.
+ */
+function ownsHeader(gateway: GatewayHeaders | undefined, lower: string): boolean {
+  return gateway !== undefined && Object.hasOwn(gateway, lower) && !LIST_HEADERS.has(lower);
 }
 
 /**
@@ -97,7 +103,7 @@ export function setGatewayHeaders(res: ServerResponse, headers: Record<string, s
  * several Set-Cookie lines stay several) onto the client response. Throws when node refuses
  * a name or value; the caller then undoes the copy with clearCopiedHeaders.
  */
-export function copyResponseHeaders(res: ServerResponse, raw: Buffer[]): void {
+export function copyResponseHeaders(res: ServerResponse, raw: Buffer[], gateway?: GatewayHeaders): void {
   let listed: string[] | null = null;
   // A Connection header may list names that come before it: find it first (a length check
   // keeps this pass nearly free).
@@ -109,20 +115,18 @@ export function copyResponseHeaders(res: ServerResponse, raw: Buffer[]): void {
       listed = listed === null ? tokens : listed.concat(tokens);
     }
   }
-  const owned = (res as OwnedResponse)[kOwned];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
     const lower = name.toLowerCase();
-    if (RESPONSE_SKIP.has(lower) || (listed !== null && listed.includes(lower)) || (owned !== undefined && owned.has(lower))) continue;
+    if (RESPONSE_SKIP.has(lower) || (listed !== null && listed.includes(lower)) || ownsHeader(gateway, lower)) continue;
     res.appendHeader(name, raw[i + 1]!.toString('latin1'));
   }
 }
 
 /** Undoes copyResponseHeaders after it threw, before a problem response is written. */
-export function clearCopiedHeaders(res: ServerResponse, raw: Buffer[]): void {
-  const owned = (res as OwnedResponse)[kOwned];
+export function clearCopiedHeaders(res: ServerResponse, raw: Buffer[], gateway?: GatewayHeaders): void {
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toString('latin1').toLowerCase();
-    if (!RESPONSE_SKIP.has(lower) && !owned?.has(lower)) res.removeHeader(lower);
+    if (!RESPONSE_SKIP.has(lower) && !ownsHeader(gateway, lower)) res.removeHeader(lower);
   }
 }

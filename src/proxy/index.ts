@@ -45,6 +45,7 @@ export function createProxies(config: Config): ServiceProxies {
           body === null && RETRY_METHODS.has(method),
           settled,
           info.captureBody,
+          info.gatewayHeaders,
         );
         inFlight++;
         call.start();

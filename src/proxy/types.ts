@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledRoute } from '../layers/route/compile.ts';
 import type { UpstreamErrorCode } from './errors.ts';
+import type { GatewayHeaders } from './headers.ts';
 
 export interface ForwardInfo {
   requestId: string;
@@ -20,6 +21,8 @@ export interface ForwardInfo {
    * the id of a created resource: src/server/owner-record.ts). Absent: nothing is kept.
    */
   captureBody?: number;
+  /** Headers the gateway set on the response (setGatewayHeaders): the upstream's lines of these names are dropped. */
+  gatewayHeaders?: GatewayHeaders;
 }
 
 export interface ProxyOutcome {

@@ -102,7 +102,7 @@ export function createHandler(deps: HandlerDeps) {
       // X-Forwarded-For / Forwarded get the address this hop received the request from (the
       // peer), not the derived client: each proxy appends its peer, so the header stays walkable.
       const record = recordPlanFor(rt.ownerRecording, ctx);
-      const info = { requestId, clientIp: desc.peerIp ?? desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody, captureBody: captureFor(record) };
+      const info = { requestId, clientIp: desc.peerIp ?? desc.clientIp, path: desc.path, query, host: req.headers.host ?? '', proto: deps.proto, body: desc.rawBody, captureBody: captureFor(record), gatewayHeaders: ctx.responseHeaders };
       rt.proxies.forward(req, res, ctx.route!, info).then((outcome) => {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
