@@ -120,7 +120,7 @@ routes:
   assert.equal(explained.d.headers?.['retry-after'], '1800');
 });
 
-test('header settings: no legacy headers, no IETF headers, or none on allowed responses', async () => {
+test('header settings: IETF headers by default, legacy ones when asked, no IETF headers, or none on allowed responses', async () => {
   const yaml = (headers: string) =>
     BASE +
     `
@@ -136,10 +136,13 @@ routes:
     const denied = await run(pipeline, '/h');
     return { allow: allowed.ctx.responseHeaders ?? {}, deny: denied.d.headers ?? {} };
   };
-  const noLegacy = await each('{ legacy: false }');
-  assert.deepEqual(Object.keys(noLegacy.deny).sort(), ['ratelimit', 'ratelimit-policy', 'retry-after']);
-  assert.deepEqual(Object.keys(noLegacy.allow).sort(), ['ratelimit', 'ratelimit-policy']);
-  const noIetf = await each('{ ratelimit: false }');
+  // The default: the IETF headers only; X-RateLimit-* when asked for.
+  const byDefault = await each('{}');
+  assert.deepEqual(Object.keys(byDefault.deny).sort(), ['ratelimit', 'ratelimit-policy', 'retry-after']);
+  assert.deepEqual(Object.keys(byDefault.allow).sort(), ['ratelimit', 'ratelimit-policy']);
+  const both = await each('{ legacy: true }');
+  assert.deepEqual(Object.keys(both.allow).sort(), ['ratelimit', 'ratelimit-policy', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']);
+  const noIetf = await each('{ ratelimit: false, legacy: true }');
   assert.deepEqual(Object.keys(noIetf.deny).sort(), ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']);
   const denyOnly = await each('{ onAllow: false }');
   assert.deepEqual(denyOnly.allow, {});

@@ -28,6 +28,8 @@ consumers:
   initech-app: { tenant: initech }
   initech-two: { tenant: initech }
 limits:
+  # The older X-RateLimit-* headers are opt-in; these tests check them beside the IETF ones.
+  headers: { legacy: true }
   policies:
     per-ip: { key: [ip], rate: [{ limit: 3, windowS: 60 }] }
     per-consumer:

@@ -74,7 +74,7 @@ const Limits = z
     headers: z
       .strictObject({
         ratelimit: z.boolean().default(true).describe('Send RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers-09).'),
-        legacy: z.boolean().default(true).describe('Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (seconds) for older clients.'),
+        legacy: z.boolean().default(false).describe('Also send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (seconds) for older clients. Off by default: three more lines on every response of a limited route, for a de-facto format the IETF headers replace.'),
         onAllow: z.boolean().default(true).describe('Send these headers on allowed responses too, not only on 429.'),
       })
       .prefault({})
