@@ -26,8 +26,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --connections <n>   concurrent keep-alive connections      (BENCH_CONNECTIONS, default 50)
   --pipelining <n>    requests in flight per connection      (BENCH_PIPELINING, default 1)
   --rounds <n>        measure every target n times, interleaved; the table shows each target's median round, and
-                      each ratio is the median (and min..max) of per-round ratios (BENCH_ROUNDS, default 1);
-                      on a noisy machine: --rounds 8 --duration 4 with a few targets
+                      each ratio is the median (and min..max) of per-round ratios, from 8 rounds on with the
+                      90% confidence interval of the median (BENCH_ROUNDS, default 1, at most 100);
+                      on a noisy machine: --rounds 8 --duration 4 with a few targets, 30 rounds for a few percent
   --only <list>       comma-separated subset of: ${TARGETS.join(', ')}  (BENCH_ONLY)
   --json              print the results as JSON instead of a table
   --profile           CPU-profile the gateway process and print its hottest functions
@@ -73,7 +74,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     warmup: number('warmup', values.warmup ?? env.BENCH_WARMUP, 2, 0, 60),
     connections: number('connections', values.connections ?? env.BENCH_CONNECTIONS, 50, 1, 10_000),
     pipelining: number('pipelining', values.pipelining ?? env.BENCH_PIPELINING, 1, 1, 100),
-    rounds: number('rounds', values.rounds ?? env.BENCH_ROUNDS, 1, 1, 20),
+    rounds: number('rounds', values.rounds ?? env.BENCH_ROUNDS, 1, 1, 100),
     only: TARGETS.filter((t) => only.includes(t)),
     json: values.json ?? false,
     profile: values.profile ?? false,

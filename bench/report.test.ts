@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Measurement } from './load.ts';
 import type { BenchOptions, TargetName } from './options.ts';
-import { authnCosts, formatPaired, LABELS, median, pairedDifference, pairedRatio, ratios, renderJson, renderTable, type TargetResult } from './report.ts';
+import { authnCosts, formatPaired, LABELS, median, medianCiRank, pairedDifference, pairedRatio, ratios, renderJson, renderTable, type TargetResult } from './report.ts';
 
 /** A measured round: req/s, p99 and (optionally) the target's CPU per request. */
 function round(requestsPerSec: number, p99Ms: number, cpuUsPerReq?: number): Measurement {
@@ -101,4 +101,21 @@ test('the table prints each ratio with its spread over the rounds; the JSON carr
   const json = JSON.parse(renderJson(results, opts(2), [])) as { ratios: Array<{ throughput: { rounds: number[] } }>; authnCosts: Array<{ extraCpuUsPerReq: { rounds: number[] } }> };
   assert.deepEqual(json.ratios[0].throughput.rounds, [1.25, 1.25]);
   assert.deepEqual(json.authnCosts[0].extraCpuUsPerReq.rounds, [20, 15]);
+});
+
+test('the 90% confidence interval of the median: order statistics x(k)..x(n+1-k), from 8 rounds on', () => {
+  // Binomial(n, 1/2) tail below 5%: the published ranks of the distribution-free median interval.
+  assert.equal(medianCiRank(7), 0);
+  assert.equal(medianCiRank(8), 2);
+  assert.equal(medianCiRank(10), 2);
+  assert.equal(medianCiRank(20), 6);
+  assert.equal(medianCiRank(30), 11);
+  const base = Array.from({ length: 8 }, () => round(100, 1));
+  // Ratios 0.93..1.00 in a shuffled round order: the interval is the 2nd and 7th smallest.
+  const r = pairedRatio([96, 93, 99, 94, 100, 97, 95, 98].map((v) => round(v, 1)), base, (m) => m.requestsPerSec)!;
+  assert.deepEqual(r.ci, [0.94, 0.99]);
+  assert.equal(formatPaired(r, 2, 'x'), '0.96x [0.94..0.99] (0.93..1.00)');
+  const few = pairedRatio(base.slice(0, 7), base.slice(0, 7), (m) => m.requestsPerSec)!;
+  assert.equal(few.ci, undefined);
+  assert.equal(formatPaired(few, 2, 'x'), '1.00x (1.00..1.00)');
 });

@@ -57,6 +57,12 @@ export interface Paired {
   median: number;
   min: number;
   max: number;
+  /**
+   * A 90% confidence interval of the median (distribution-free: two order statistics of the
+   * rounds), from 8 rounds on; with fewer it would be min..max. On a noisy machine it says
+   * whether a few percent between two targets is a difference or the machine.
+   */
+  ci?: [number, number];
   /** One value per round, in round order (a round where either figure is missing is left out). */
   rounds: number[];
 }
@@ -73,7 +79,29 @@ export function paired<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T
   }
   if (rounds.length === 0) return undefined;
   const sorted = [...rounds].sort((x, y) => x - y);
-  return { median: medianOf(sorted), min: sorted[0], max: sorted[sorted.length - 1], rounds };
+  const p: Paired = { median: medianOf(sorted), min: sorted[0], max: sorted[sorted.length - 1], rounds };
+  const k = medianCiRank(sorted.length);
+  if (k > 0) p.ci = [sorted[k - 1], sorted[sorted.length - k]];
+  return p;
+}
+
+/**
+ * The rank k (1-based) such that [x(k), x(n+1-k)] of n sorted values holds the median with at
+ * least 90% confidence, whatever their distribution: the largest k with P(Binomial(n, 1/2) < k)
+ * <= 5%. 0 when n is too small for an interval narrower than min..max (n < 8).
+ */
+export function medianCiRank(n: number): number {
+  let pmf = 0.5 ** n;
+  let below = 0;
+  let k = 0;
+  // below = P(X <= i - 1) when testing rank i.
+  for (let i = 1; i <= n; i++) {
+    below += pmf;
+    pmf = (pmf * (n - i + 1)) / i;
+    if (below > 0.05) break;
+    k = i;
+  }
+  return k > 1 ? k : 0;
 }
 
 /** Per round: figure(a[i]) ÷ figure(b[i]). */
@@ -96,17 +124,22 @@ function medianOf(sorted: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** `1.02x`, with the per-round spread when there was more than one round: `1.02x (0.97..1.05)`. */
+/**
+ * `1.02x`, with the per-round spread when there was more than one round: `1.02x (0.97..1.05)`,
+ * and from 8 rounds on the 90% confidence interval of the median first: `1.02x [0.99..1.03] (0.97..1.05)`.
+ */
 export function formatPaired(p: Paired | undefined, digits: number, unit = ''): string {
   if (!p) return '-';
   const median = `${p.median.toFixed(digits)}${unit}`;
-  return p.rounds.length > 1 ? `${median} (${p.min.toFixed(digits)}..${p.max.toFixed(digits)})` : median;
+  if (p.rounds.length <= 1) return median;
+  const ci = p.ci ? ` [${p.ci[0].toFixed(digits)}..${p.ci[1].toFixed(digits)}]` : '';
+  return `${median}${ci} (${p.min.toFixed(digits)}..${p.max.toFixed(digits)})`;
 }
 
 /** The line under a ratio table's title that says how its ratios were made. */
 export function pairingNote(rounds: number): string {
   return rounds > 1
-    ? `(ratios per round: round i of one ÷ round i of the other, measured back to back; median, then min..max over the ${rounds} rounds)`
+    ? `(ratios per round: round i of one ÷ round i of the other, measured back to back; median, ${rounds >= 8 ? '[the 90% confidence interval of the median], ' : ''}then min..max over the ${rounds} rounds)`
     : '(one round: more rounds, e.g. --rounds 8, give per-round ratios and their spread)';
 }
 
