@@ -41,7 +41,10 @@ test('cache reads are part of the input total and priced apart (gpt-4o: 1.25 per
 });
 
 test('openai-compatible and ollama are looked up by model id alone; a model in no table is unpriced (undefined, not 0)', () => {
-  close(priceCall(target('openai-compatible', 'deepseek-chat'), { inputTokens: 1_000_000, outputTokens: 0 })?.costUsd, 0.27);
+  // DeepSeek's table price depends on the time of day (half price 16:30-00:30 UTC): the call's time decides.
+  const deepseek = target('openai-compatible', 'deepseek-chat');
+  close(priceCall(deepseek, { inputTokens: 1_000_000, outputTokens: 0 }, new Date('2026-12-02T10:00:00Z'))?.costUsd, 0.27);
+  close(priceCall(deepseek, { inputTokens: 1_000_000, outputTokens: 0 }, new Date('2026-12-02T18:00:00Z'))?.costUsd, 0.135);
   assert.equal(priceCall(target('ollama', 'llama3.1:8b'), { inputTokens: 10, outputTokens: 10 }), undefined);
   assert.equal(priceCall(target('openai', 'my-fine-tune-xyz'), { inputTokens: 10, outputTokens: 10 }), undefined);
 });

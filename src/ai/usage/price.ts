@@ -40,7 +40,8 @@ export interface Priced {
 
 const PER_MTOK = 1_000_000;
 
-export function priceCall(target: TargetPlan, usage: Usage): Priced | undefined {
+/** `at`: when the call ran (default now): some table prices change with the time of day (DeepSeek's off-peak hours). */
+export function priceCall(target: TargetPlan, usage: Usage, at?: Date): Priced | undefined {
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
   const o = target.price;
   if (o) {
@@ -48,7 +49,7 @@ export function priceCall(target: TargetPlan, usage: Usage): Priced | undefined 
     const costUsd = (fresh * o.inputPerMTokUsd + cached * (o.cachedInputPerMTokUsd ?? o.inputPerMTokUsd) + usage.outputTokens * o.outputPerMTokUsd) / PER_MTOK;
     return { costUsd, source: 'override' };
   }
-  const costUsd = tableCost(target, usage.inputTokens, cached, usage.outputTokens);
+  const costUsd = tableCost(target, usage.inputTokens, cached, usage.outputTokens, at);
   return costUsd === undefined ? undefined : { costUsd, source: 'table' };
 }
 
@@ -71,7 +72,7 @@ interface Known {
 const known = new WeakMap<TargetPlan, Known | null>();
 const M = 1_000_000;
 
-function tableCost(target: TargetPlan, input: number, cacheRead: number, output: number): number | undefined {
+function tableCost(target: TargetPlan, input: number, cacheRead: number, output: number, at: Date | undefined): number | undefined {
   let k = known.get(target);
   if (k === undefined) {
     k = lookUp(target);
@@ -80,7 +81,7 @@ function tableCost(target: TargetPlan, input: number, cacheRead: number, output:
   if (k === null) return undefined;
   const r = k.rates;
   if (r) return r.base + input * r.input + cacheRead * r.cacheRead + output * r.output;
-  return calc(target.model, { provider: k.provider }, input, cacheRead, output);
+  return calc(target.model, { provider: k.provider, timestamp: at }, input, cacheRead, output);
 }
 
 function lookUp(target: TargetPlan): Known | null {
