@@ -4,7 +4,7 @@
 // hook that writes down every module it loads; these tests check which ones it loaded.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, test } from 'node:test';
@@ -76,4 +76,14 @@ test('a command loads its own work when it runs, and not the work of the other c
   assert.deepEqual(run.project.filter((p) => p.startsWith('src/server/') || p.startsWith('src/admin/')), []);
   assert.ok(run.packages.has('zod'), [...run.packages].join(' '));
   assert.deepEqual([...run.packages].filter((p) => ['better-sqlite3', 'pg', 'ioredis', 'prom-client'].includes(p)), []);
+});
+
+test('a store command on a SQLite setup loads the SQLite driver and never the PostgreSQL one', async () => {
+  const config = join(dir, 'sqlite.yaml');
+  writeFileSync(config, 'store: { file: store.db }\nservices: { api: { upstreams: [{ url: "http://127.0.0.1:9" }] } }\nroutes:\n  - { id: r, service: api, paths: [/x] }\n');
+  const run = await loadedBy(['keys', 'list', '-c', config]);
+  assert.equal(run.code, 0, run.stdout);
+  assert.ok(run.packages.has('better-sqlite3'), [...run.packages].join(' '));
+  assert.ok(!run.packages.has('pg'), 'pg was loaded');
+  assert.deepEqual(run.project.filter((p) => p.startsWith('src/store/postgres') && p !== 'src/store/postgres-target.ts'), []);
 });

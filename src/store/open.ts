@@ -2,10 +2,8 @@ import { dirname, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { OwnerStore } from './owners.ts';
 import { openOwnerStore } from './owners-sqlite.ts';
-import { openPostgresStore } from './postgres.ts';
-import { describeTarget } from './postgres-errors.ts';
-import { openPostgresOwnerStore } from './postgres-owners.ts';
 import type { PostgresConnectionOptions } from './postgres-pool.ts';
+import { describeTarget } from './postgres-target.ts';
 import { openStore } from './sqlite.ts';
 import { StoreOpenError, type CredentialStore } from './types.ts';
 
@@ -25,6 +23,8 @@ export interface ConfiguredStoreOptions {
 export async function openConfiguredStore(config: Config, configPath: string, opts: ConfiguredStoreOptions): Promise<CredentialStore> {
   const s = config.store;
   if (s.backend === 'postgres') {
+    // Loaded only here: the driver costs ~80 ms of every start and CLI call on a SQLite setup.
+    const { openPostgresStore } = await import('./postgres.ts');
     return openPostgresStore({ ...postgresConnection(config, opts.env, 'credential store'), refreshMs: s.refreshMs, watch: opts.watch, report: opts.report });
   }
   const file = storeFile(config, configPath);
@@ -40,7 +40,7 @@ export async function openConfiguredStore(config: Config, configPath: string, op
  * credentials, in the SQLite file or the PostgreSQL schema.
  */
 export async function openConfiguredOwnerStore(config: Config, configPath: string, opts: { report?(message: string): void; env?: NodeJS.ProcessEnv } = {}): Promise<OwnerStore> {
-  if (config.store.backend === 'postgres') return openPostgresOwnerStore({ ...postgresConnection(config, opts.env, 'ownership store'), report: opts.report });
+  if (config.store.backend === 'postgres') return (await import('./postgres-owners.ts')).openPostgresOwnerStore({ ...postgresConnection(config, opts.env, 'ownership store'), report: opts.report });
   const file = storeFile(config, configPath);
   try {
     return openOwnerStore(file);

@@ -20,15 +20,3 @@ export function isUnavailable(err: unknown): boolean {
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
   return code === undefined && CONNECTION_WORDS.test(err.message);
 }
-
-/** Where the store lives, for messages: the URL without its password (nor its parameters). */
-export function describeTarget(url: string, schema: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    u.search = '';
-    return `PostgreSQL ${u.toString()} (schema ${schema})`;
-  } catch {
-    return `PostgreSQL (schema ${schema})`;
-  }
-}

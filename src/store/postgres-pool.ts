@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
-import { describeTarget, isUnavailable } from './postgres-errors.ts';
+import { isUnavailable } from './postgres-errors.ts';
+import { describeTarget } from './postgres-target.ts';
 import { StoreError, StoreOpenError, StoreUnavailableError } from './types.ts';
 
 /** Where a store's PostgreSQL database is and how to talk to it (config `store`). */
