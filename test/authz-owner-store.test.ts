@@ -54,6 +54,18 @@ routes:
     methods: [GET]
     authn: [apiKey]
     authz: { require: [orders:read], owner: { store: { resource: invoices, param: id }, is: tenant } }
+  - id: carts-create
+    service: api
+    paths: [/carts]
+    methods: [POST]
+    authn: [apiKey]
+    authz: { require: [orders:write], owner: { record: { resource: carts, id: body:/order/id } } }
+  - id: cart
+    service: api
+    paths: [/carts/:id]
+    methods: [GET, DELETE]
+    authn: [apiKey]
+    authz: { require: [orders:read], owner: { store: { resource: carts, param: id, release: [DELETE] } } }
   - id: broken-create
     service: api
     paths: [/broken]
@@ -66,13 +78,15 @@ let next = 0;
 /** Creates answer 201 with the new id (the one asked for in {"want": ...}, else a fresh one); the rest is echoed. */
 function upstream(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string): void {
   const want = body.startsWith('{') ? (JSON.parse(body) as { want?: string }).want : undefined;
-  if (req.method === 'POST' && req.url === '/orders') {
+  if (req.method === 'POST' && (req.url === '/orders' || req.url === '/carts')) {
     return void res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ order: { id: want ?? `o${++next}`, item: 'book' } }));
   }
   if (req.method === 'POST' && req.url === '/invoices') {
     return void res.writeHead(201, { location: `http://upstream.internal/v1/invoices/${encodeURIComponent(want ?? `inv-${++next}`)}/` }).end();
   }
   if (req.method === 'POST' && req.url === '/broken') return void res.writeHead(201, { 'content-type': 'text/plain' }).end('created, somewhere');
+  // A cart the upstream will not delete (still in checkout).
+  if (req.method === 'DELETE' && req.url?.startsWith('/carts/locked')) return void res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":"in checkout"}');
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ method: req.method, url: req.url }));
 }
@@ -270,6 +284,48 @@ test('recording waits for nobody: with the store file locked by another process 
   assert.equal((await w.owners.getOwner('orders', id))?.consumer, 'alice');
 });
 
+test('owner.store.release: the owner\'s DELETE answered 2xx removes the record, so the id can be created again, by anyone', async () => {
+  const made = await call(w, 'POST', '/carts', { key: keys.alice, body: { want: 'cart-1' } });
+  assert.equal(made.status, 201);
+  assert.equal((await w.owners.getOwner('carts', 'cart-1'))?.consumer, 'alice');
+  // Someone else's DELETE is refused before the upstream: the record stays.
+  assert.equal((await call(w, 'DELETE', '/carts/cart-1', { key: keys.bob })).status, 403);
+  assert.equal((await w.owners.getOwner('carts', 'cart-1'))?.consumer, 'alice');
+  const deleted = await call(w, 'DELETE', '/carts/cart-1', { key: keys.alice });
+  assert.equal(deleted.status, 200);
+  const logged = await w.logged(deleted);
+  assert.deepEqual(logged.decision.ownerRecord, {
+    resource: 'carts',
+    id: 'cart-1',
+    outcome: 'released',
+    detail: 'carts "cart-1" deleted by its owner (DELETE answered 200): the record of alice was removed',
+  });
+  assert.match(renderCall(logged), /owner record +released: carts "cart-1" deleted by its owner/, 'pinpoint why shows it');
+  assert.equal(await w.owners.getOwner('carts', 'cart-1'), undefined);
+  const [audit] = await w.owners.listOwnerAudit({ resource: 'carts', limit: 1 });
+  assert.deepEqual([audit.action, audit.resourceId, audit.consumer], ['delete_owner', 'cart-1', 'alice']);
+  assert.equal(audit.actor, `gateway (request ${deleted.headers.get('x-request-id')}, route cart)`);
+  // The cached answer went with it: alice's next read is refused as for any missing record, and
+  // bob may now create a cart with that id and it is his.
+  assert.equal((await call(w, 'GET', '/carts/cart-1', { key: keys.alice })).status, 403);
+  assert.equal((await call(w, 'POST', '/carts', { key: keys.bob, body: { want: 'cart-1' } })).status, 201);
+  assert.equal((await w.owners.getOwner('carts', 'cart-1'))?.consumer, 'bob');
+  assert.equal((await call(w, 'GET', '/carts/cart-1', { key: keys.bob })).status, 200);
+  assert.equal((await call(w, 'GET', '/carts/cart-1', { key: keys.alice })).status, 403);
+});
+
+test('owner.store.release keeps the record when the upstream did not delete (non-2xx), and a route without release never removes it', async () => {
+  assert.equal((await call(w, 'POST', '/carts', { key: keys.alice, body: { want: 'locked-1' } })).status, 201);
+  const refused = await call(w, 'DELETE', '/carts/locked-1', { key: keys.alice });
+  assert.equal(refused.status, 409);
+  assert.equal((await w.logged(refused)).decision.ownerRecord, undefined);
+  assert.equal((await w.owners.getOwner('carts', 'locked-1'))?.consumer, 'alice');
+  // The orders' DELETE has no release: the upstream's 200 leaves the record in place.
+  const { id } = await create('alice');
+  assert.equal((await call(w, 'DELETE', `/orders/${id}`, { key: keys.alice })).status, 200);
+  assert.equal((await w.owners.getOwner('orders', id))?.consumer, 'alice');
+});
+
 test('ownership record mistakes are config errors at their line', () => {
   const head = `
 tenants: { acme: {} }
@@ -299,6 +355,9 @@ routes:
   i = issue('{ record: { resource: orders, id: location } }');
   assert.equal(i.path, 'routes.0.authz.owner.record.methods');
   assert.match(i.message, /owner.record names POST, which route r does not serve \(methods: GET\)/);
+  i = issue('{ store: { resource: orders, param: id, release: [DELETE] } }');
+  assert.equal(i.path, 'routes.0.authz.owner.store.release');
+  assert.match(i.message, /owner.store.release names DELETE, which route r does not serve \(methods: GET\)/);
   i = issue('{ record: { resource: orders, id: "/id" } }');
   assert.equal(i.path, 'routes.0.authz.owner.record.id');
   assert.match(i.message, /id is body:<JSON pointer> .* or location/);

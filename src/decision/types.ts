@@ -95,7 +95,8 @@ export interface Decision {
   answer?: { status: number };
   /**
    * owner.record on a create route: what the gateway recorded about the resource the request
-   * created, after the answer was relayed (failed: why nothing was recorded).
+   * created, after the answer was relayed (failed: why nothing was recorded); owner.store.release
+   * on a delete route: the record removed (released) or why it was not.
    */
-  ownerRecord?: { resource: string; id?: string; outcome: 'created' | 'unchanged' | 'conflict' | 'failed'; detail: string };
+  ownerRecord?: { resource: string; id?: string; outcome: 'created' | 'unchanged' | 'conflict' | 'released' | 'failed'; detail: string };
 }

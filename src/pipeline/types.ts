@@ -122,6 +122,11 @@ export interface EvalContext {
   answer?: { status: number };
   /** Set by the ai layer on an AI route (serve: ai): the parsed call, its model and budget reservation. */
   ai?: AiCallState;
+  /**
+   * Set by the authz layer when the owner of a recorded resource calls a method of its
+   * owner.store.release (DELETE): the record is removed once the upstream answered 2xx.
+   */
+  ownerRelease?: { resource: string; id: string };
 }
 
 /** Adds a header (lowercase name) to the response of this request; see EvalContext.responseHeaders. */

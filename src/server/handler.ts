@@ -17,7 +17,7 @@ import { correlationIdFrom, newRequestId } from './request-id.ts';
 import { writeProblem } from './respond.ts';
 import { stripApiKey, stripAuthorization, stripCookie } from './strip-api-key.ts';
 import { acquire, release, type Runtime } from './runtime.ts';
-import { captureFor, recordOwner, recordPlanFor } from './owner-record.ts';
+import { captureFor, recordOwner, recordPlanFor, releaseOwner } from './owner-record.ts';
 
 export interface HandlerDeps {
   runtime(): Runtime;
@@ -107,8 +107,11 @@ export function createHandler(deps: HandlerDeps) {
         if (outcome.error && outcome.error !== 'client.aborted' && !res.headersSent) {
           writeProblem(res, upstreamProblem(outcome, desc.method, requestId, rt.typeBase), true);
         }
-        // After the answer went out: the owner of what it created, noted before the log entry is written.
-        const recorded = record && recordOwner(rt.ownerRecording!, record, ctx, decision, outcome, res);
+        // After the answer went out: the owner of what it created (or the record of what its owner
+        // deleted), noted before the log entry is written.
+        const recorded = record
+          ? recordOwner(rt.ownerRecording!, record, ctx, decision, outcome, res)
+          : ctx.ownerRelease && rt.ownerRecording && releaseOwner(rt.ownerRecording, ctx.ownerRelease, ctx, decision, outcome);
         if (recorded) recorded.then(() => finish(decision, proxyFields(outcome)));
         else finish(decision, proxyFields(outcome));
       });

@@ -1,7 +1,8 @@
 // owner.record: after a create route's answer was relayed, the caller is recorded as the owner
-// of the new resource (src/layers/authz/record.ts says where its id is). The client's response
-// is never delayed or changed by it: the record is written once the answer is out, and a
-// record that cannot be written is reported and noted in the call log, never lost in silence.
+// of the new resource (src/layers/authz/record.ts says where its id is). owner.store.release:
+// after the owner's DELETE was answered 2xx, the resource's record is removed. The client's
+// response is never delayed or changed by either: the store is written once the answer is out,
+// and a write that fails is reported and noted in the call log, never lost in silence.
 import type { ServerResponse } from 'node:http';
 import type { Config } from '../config/schema.ts';
 import type { Decision } from '../decision/types.ts';
@@ -9,6 +10,7 @@ import type { OwnerRecords } from '../layers/authz/owner-records.ts';
 import { compileRecordPlans, createdId, RECORD_BODY_LIMIT, type RecordPlan } from '../layers/authz/record.ts';
 import type { EvalContext } from '../pipeline/types.ts';
 import type { ProxyOutcome } from '../proxy/types.ts';
+import { StoreError } from '../store/types.ts';
 
 export interface OwnerRecording {
   plans: ReadonlyMap<string, RecordPlan>;
@@ -16,10 +18,10 @@ export interface OwnerRecording {
   report(message: string): void;
 }
 
-/** The recording of a config revision, or undefined when no route records owners. */
+/** The recording of a config revision, or undefined when no route records or releases owners. */
 export function ownerRecording(config: Config, owners: OwnerRecords | undefined, report?: (m: string) => void): OwnerRecording | undefined {
   const plans = compileRecordPlans(config);
-  if (plans.size === 0) return undefined;
+  if (plans.size === 0 && !config.routes.some((r) => r.authz?.owner?.store?.release.length)) return undefined;
   return { plans, owners, report: report ?? ((m) => process.stderr.write(m + '\n')) };
 }
 
@@ -73,5 +75,33 @@ export function recordOwner(rec: OwnerRecording, plan: RecordPlan, ctx: EvalCont
       note({ resource: plan.resource, id: read.id, outcome: o, detail });
     },
     (err: Error) => note({ resource: plan.resource, id: read.id, outcome: 'failed', detail: `recording ${plan.resource} ${JSON.stringify(read.id)} as ${who}'s failed: ${err.message}` }),
+  );
+}
+
+/**
+ * Removes the record of a resource its owner deleted (owner.store.release), when the upstream
+ * answered 2xx: its id is free to be created again, by anyone. The removal is audited like an
+ * operator's (actor: the gateway, with the request id). A record already gone (two deletes at
+ * once) is not a failure.
+ */
+export function releaseOwner(rec: OwnerRecording, release: { resource: string; id: string }, ctx: EvalContext, decision: Decision, outcome: ProxyOutcome): Promise<void> | undefined {
+  const status = outcome.upstreamStatus;
+  if (status === undefined || status < 200 || status >= 300) return undefined;
+  const { resource, id } = release;
+  const what = `${resource} ${JSON.stringify(id)}`;
+  const note = (n: NonNullable<Decision['ownerRecord']>) => {
+    decision.ownerRecord = n;
+    if (n.outcome === 'failed') rec.report(`owner record release failed (request ${decision.requestId}, route ${ctx.route!.id}): ${n.detail}`);
+  };
+  if (!rec.owners) {
+    note({ resource, id, outcome: 'failed', detail: `the upstream answered ${status} to ${ctx.req.method} but no ownership store is open in this process: the record of ${what} was kept` });
+    return Promise.resolve();
+  }
+  return rec.owners.deleteOwner(resource, id, `gateway (request ${decision.requestId}, route ${ctx.route!.id})`).then(
+    (before) => note({ resource, id, outcome: 'released', detail: `${what} deleted by its owner (${ctx.req.method} answered ${status}): the record of ${before.consumer} was removed` }),
+    (err: Error) =>
+      err instanceof StoreError && err.kind === 'not_found'
+        ? note({ resource, id, outcome: 'released', detail: `${what} deleted (${ctx.req.method} answered ${status}); its record was already gone` })
+        : note({ resource, id, outcome: 'failed', detail: `removing the record of ${what} after ${ctx.req.method} answered ${status} failed: ${err.message}; it was kept` }),
   );
 }

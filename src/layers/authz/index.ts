@@ -156,7 +156,10 @@ export function authzLayer(config: Config, deps: AuthzDeps = {}): Layer | undefi
         // Answered exactly as someone else's resource: no caller learns what exists.
         return deny.notOwner(deny.site(ctx, plan.routeIndex), id, { where, observed: `no ownership record${answer.cached ? ' (cached)' : ''}`, is: plan.owner!.is, actingRoles: [], sameTenant: false });
       }
-      return compareRecorded(ctx, id, plan, answer.record, where);
+      const refused = compareRecorded(ctx, id, plan, answer.record, where);
+      // The owner may delete it: once the upstream confirms (2xx), the server removes the record.
+      if (!refused && store.release.has(ctx.req.method)) ctx.ownerRelease = { resource: store.resource, id: read.value };
+      return refused;
     });
   }
 

@@ -40,6 +40,8 @@ export interface StorePlan {
   id: OwnerSource;
   foundMs: number;
   missingMs: number;
+  /** Methods whose 2xx answer deletes the resource: its record is removed after the answer (src/server/owner-record.ts). */
+  release: ReadonlySet<string>;
 }
 
 export interface OwnerPlan {
@@ -78,11 +80,14 @@ export function compileOwner(o: OwnerConfig, config: Config, routeIndex: number)
   }
   const unserved = o.record && route.methods ? o.record.methods.filter((m) => !route.methods!.includes(m as never)) : [];
   if (unserved.length) throw new ConfigPathError(`owner.record names ${unserved.join(', ')}, which route ${route.id} does not serve (methods: ${route.methods!.join(', ')}): nothing would ever be recorded`, [...path, 'record', 'methods']);
+  const unreleased = o.store && route.methods ? o.store.release.filter((m) => !route.methods!.includes(m as never)) : [];
+  if (unreleased.length) throw new ConfigPathError(`owner.store.release names ${unreleased.join(', ')}, which route ${route.id} does not serve (methods: ${route.methods!.join(', ')}): no record would ever be released`, [...path, 'store', 'release']);
   const store: StorePlan | undefined = o.store && {
     resource: o.store.resource,
     id: { ...paramSource(o.store.param, route.paths, [...path, 'store', 'param']), label: 'the resource id in the path' },
     foundMs: o.store.cacheTtlS * 1000,
     missingMs: o.store.notFoundTtlS * 1000,
+    release: new Set(o.store.release),
   };
   return { is: o.is, sources, lookup, store, needsBody: o.body !== undefined };
 }

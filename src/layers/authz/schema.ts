@@ -134,6 +134,10 @@ const StoreOwner = z.strictObject({
   param: z.string().regex(/^[A-Za-z0-9_]+$/).describe('Path parameter that holds the resource id (/orders/:id: id).'),
   cacheTtlS: z.number().int().min(0).max(3600).default(30).describe('How long a found owner is reused from memory. Changes made through this gateway (its records, the admin API) apply at once; the CLI\'s within this time.'),
   notFoundTtlS: z.number().int().min(0).max(3600).default(2).describe('How long "no record" is reused from memory.'),
+  release: z
+    .array(z.string().regex(/^[A-Z-]+$/))
+    .default([])
+    .describe('Methods whose 2xx answer deletes the resource itself (DELETE): its record is then removed, so its id can be created again by anyone. Not for a route whose DELETE removes something inside the resource (an item of an order).'),
 });
 export type StoreOwnerConfig = z.output<typeof StoreOwner>;
 
